@@ -1,0 +1,490 @@
+"""The staff side: one ModelAdmin per record type."""
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Agreement,
+    AgreementDocument,
+    AgreementExchangeKind,
+    AgreementParty,
+    Exchange,
+    FieldOfEducation,
+    Institution,
+    Interest,
+    User,
+)
+
+EXPIRY_WARNING_DAYS = 90
+
+
+def translated_search_fields(*names: str) -> tuple[str, ...]:
+    """``name`` -> ``name_en``, ``name_zh_hans``, ``name_nl``, ``name_fr``."""
+    return tuple(
+        f"{name}_{language}"
+        for name in names
+        for language in ("en", "zh_hans", "nl", "fr")
+    )
+
+
+class RecordAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    """Shared by the public record types: history, translations, publishing."""
+
+    actions = ["publish", "unpublish"]
+    readonly_fields = ("is_sample", "created", "updated")
+    save_on_top = True
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    @admin.action(description=_("Publish the selected records"))
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description=_("Unpublish the selected records"))
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, published: bool) -> None:
+        # Saved one by one so that each change enters the history.
+        changed = 0
+        for record in queryset.filter(published=not published):
+            record.published = published
+            record.save(update_fields=["published", "updated"])
+            changed += 1
+        message = (
+            ngettext("%d record published.", "%d records published.", changed)
+            if published
+            else ngettext("%d record unpublished.", "%d records unpublished.", changed)
+        )
+        self.message_user(request, message % changed, messages.SUCCESS)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_change_permission(request):
+            actions.pop("publish", None)
+            actions.pop("unpublish", None)
+        return actions
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Filter on the state derived from dates (``with_state`` annotation)."""
+
+    title = _("state")
+    parameter_name = "state"
+    states: type = None
+
+    def lookups(self, request, model_admin):
+        return self.states.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in self.states.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
+class AgreementStateFilter(StateFilter):
+    states = Agreement.State
+
+
+class ExchangeStateFilter(StateFilter):
+    states = Exchange.State
+
+
+class ExpiringFilter(admin.SimpleListFilter):
+    title = _("expiry")
+    parameter_name = "expiring"
+
+    def lookups(self, request, model_admin):
+        return [("90", _("expires within 90 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "90":
+            return queryset.expiring_within(EXPIRY_WARNING_DAYS)
+        return queryset
+
+
+class BroadFieldFilter(admin.SimpleListFilter):
+    """Filter by a broad field, finding everything under it."""
+
+    title = _("field of education")
+    parameter_name = "field"
+
+    def lookups(self, request, model_admin):
+        return [
+            (field.code, str(field))
+            for field in FieldOfEducation.objects.filter(level="broad")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(fields__code__startswith=self.value()).distinct()
+        return queryset
+
+
+# Institutions ---------------------------------------------------------------
+
+
+@admin.register(Institution)
+class InstitutionAdmin(RecordAdmin):
+    list_display = (
+        "name",
+        "acronym",
+        "kind",
+        "country",
+        "city",
+        "erasmus_code",
+        "published",
+        "is_sample",
+        "updated",
+    )
+    list_filter = ("kind", "level", "country", "published", "is_sample")
+    search_fields = (
+        *translated_search_fields("name"),
+        "official_name",
+        "acronym",
+        "aliases",
+        "erasmus_code",
+        "schac_code",
+        "pic",
+        "other_identifier",
+    )
+    ordering = ("name",)
+    date_hierarchy = "created"
+    autocomplete_fields = ("parent", "successor")
+    fieldsets = (
+        (None, {"fields": ("name", "official_name", "acronym", "aliases")}),
+        (_("Kind"), {"fields": ("kind", "level", "parent", "year_founded")}),
+        (
+            _("Location"),
+            {
+                "fields": (
+                    "country",
+                    "region",
+                    "city",
+                    "address",
+                    "latitude",
+                    "longitude",
+                )
+            },
+        ),
+        (_("Contact"), {"fields": ("website", "email")}),
+        (
+            _("Identifiers"),
+            {"fields": ("erasmus_code", "schac_code", "pic", "other_identifier")},
+        ),
+        (_("Presentation"), {"fields": ("description", "logo")}),
+        (
+            _("Publication and history"),
+            {
+                "fields": (
+                    "slug",
+                    "published",
+                    "successor",
+                    *RecordAdmin.readonly_fields,
+                )
+            },
+        ),
+    )
+
+
+# Agreements -----------------------------------------------------------------
+
+
+class AgreementPartyFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        signed = self.instance.status in (
+            Agreement.Status.SIGNED,
+            Agreement.Status.TERMINATED,
+        )
+        if signed and len(kept) < 2:
+            raise ValidationError(
+                _("A signed agreement needs at least two parties."), code="parties"
+            )
+
+
+class AgreementPartyInline(admin.TabularInline):
+    model = AgreementParty
+    formset = AgreementPartyFormSet
+    autocomplete_fields = ("institution",)
+    fields = ("institution", "role", "signatory_name", "signatory_title", "position")
+    extra = 0
+    min_num = 0
+
+
+class AgreementDocumentInline(admin.TabularInline):
+    model = AgreementDocument
+    fields = ("title", "kind", "language", "file", "public")
+    extra = 0
+
+
+class AgreementExchangeKindInline(admin.TabularInline):
+    model = AgreementExchangeKind
+    fields = ("kind", "places_per_year")
+    extra = 0
+
+
+class ExpiryDisplay:
+    """A colour-coded expiry date column: expired, soon, later."""
+
+    @admin.display(description=_("expires on"), ordering="expires_on")
+    def expiry(self, agreement):
+        if agreement.expires_on is None:
+            return format_html('<span class="expiry">{}</span>', _("open-ended"))
+        today = timezone.localdate()
+        if agreement.expires_on < today:
+            level, label = "expired", _("expired")
+        elif agreement.expires_on <= today + datetime.timedelta(
+            days=EXPIRY_WARNING_DAYS
+        ):
+            level, label = "soon", _("expires soon")
+        else:
+            level, label = "later", _("valid")
+        return format_html(
+            '<span class="expiry expiry-{}" title="{}">{}</span>',
+            level,
+            label,
+            agreement.expires_on.isoformat(),
+        )
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ExpiryDisplay, RecordAdmin):
+    list_display = (
+        "title",
+        "kind",
+        "status",
+        "state_display",
+        "signed_on",
+        "expiry",
+        "responsible",
+        "published",
+        "is_sample",
+    )
+    list_filter = (
+        AgreementStateFilter,
+        ExpiringFilter,
+        "kind",
+        "status",
+        "signing_mode",
+        BroadFieldFilter,
+        "published",
+        "is_sample",
+    )
+    search_fields = (
+        *translated_search_fields("title"),
+        "reference",
+        *(f"parties__institution__{f}" for f in translated_search_fields("name")),
+        "parties__institution__official_name",
+        "parties__institution__acronym",
+    )
+    search_help_text = _(
+        "Searches titles in every language, reference numbers and the names of "
+        "the parties."
+    )
+    ordering = ("-signed_on", "title")
+    date_hierarchy = "signed_on"
+    list_select_related = ("responsible",)
+    autocomplete_fields = ("predecessor", "fields")
+    inlines = (
+        AgreementPartyInline,
+        AgreementExchangeKindInline,
+        AgreementDocumentInline,
+    )
+    fieldsets = (
+        (None, {"fields": ("kind", "title", "reference", "summary")}),
+        (_("Staff only"), {"fields": ("internal_notes", "responsible")}),
+        (
+            _("Signature and validity"),
+            {
+                "fields": (
+                    "status",
+                    ("signed_on", "signed_at", "signing_mode"),
+                    ("valid_from", "expires_on"),
+                    ("renews_automatically", "notice_period_days"),
+                )
+            },
+        ),
+        (_("Scope"), {"fields": ("fields",)}),
+        (_("Lineage"), {"fields": ("predecessor", "lineage")}),
+        (
+            _("Publication and history"),
+            {"fields": ("slug", "published", *RecordAdmin.readonly_fields)},
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_state()
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_display(self, agreement):
+        return Agreement.State(agreement.state).label
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "responsible":
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# Exchanges ------------------------------------------------------------------
+
+
+class ExchangeForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        host, partners = cleaned_data.get("host"), cleaned_data.get("partners")
+        if host and partners and host in partners:
+            self.add_error(
+                "partners",
+                _("The host institution cannot also be a partner of its exchange."),
+            )
+        return cleaned_data
+
+
+@admin.register(Exchange)
+class ExchangeAdmin(RecordAdmin):
+    form = ExchangeForm
+    list_display = (
+        "title",
+        "kind",
+        "host",
+        "starts_on",
+        "ends_on",
+        "state_display",
+        "mode",
+        "published",
+        "is_sample",
+    )
+    list_filter = (
+        ExchangeStateFilter,
+        "kind",
+        "mode",
+        BroadFieldFilter,
+        "cancelled",
+        "published",
+        "is_sample",
+    )
+    search_fields = (
+        *translated_search_fields("title"),
+        *(f"host__{f}" for f in translated_search_fields("name")),
+        "host__official_name",
+        "host__acronym",
+        "agreement__reference",
+    )
+    search_help_text = _(
+        "Searches titles in every language, the host's names and agreement "
+        "reference numbers."
+    )
+    ordering = ("-starts_on", "title")
+    date_hierarchy = "starts_on"
+    list_select_related = ("host",)
+    autocomplete_fields = ("host", "partners", "agreement", "fields")
+    fieldsets = (
+        (None, {"fields": ("kind", "title", "summary", "description")}),
+        (
+            _("Institutions"),
+            {"fields": ("agreement", "host", "partners", "fields")},
+        ),
+        (
+            _("When and where"),
+            {
+                "fields": (
+                    ("starts_on", "ends_on", "application_deadline"),
+                    "mode",
+                    ("city", "country"),
+                    "cancelled",
+                )
+            },
+        ),
+        (
+            _("Taking part"),
+            {
+                "fields": (
+                    "eligibility",
+                    "how_to_apply",
+                    "contact_email",
+                    "external_url",
+                    "places",
+                )
+            },
+        ),
+        (_("Results"), {"fields": ("participants", "outcomes")}),
+        (
+            _("Publication and history"),
+            {"fields": ("slug", "published", *RecordAdmin.readonly_fields)},
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_state()
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_display(self, exchange):
+        return Exchange.State(exchange.state).label
+
+
+# Fields of education -------------------------------------------------------
+
+
+@admin.register(FieldOfEducation)
+class FieldOfEducationAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", *translated_search_fields("name"))
+    ordering = ("code",)
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    readonly_fields = ("created", "updated")
+    fields = ("code", "level", "parent", "name", "slug", "created", "updated")
+
+
+# Interest registrations ----------------------------------------------------
+
+
+@admin.register(Interest)
+class InterestAdmin(SimpleHistoryAdmin):
+    list_display = ("created", "name", "email", "organisation", "exchange", "status")
+    list_filter = ("status",)
+    search_fields = ("name", "email", "organisation", "exchange__title_en")
+    ordering = ("-created",)
+    date_hierarchy = "created"
+    list_select_related = ("exchange",)
+    autocomplete_fields = ("exchange",)
+    readonly_fields = ("created", "updated")
+    fields = (
+        "exchange",
+        "name",
+        "email",
+        "organisation",
+        "message",
+        "consent",
+        "status",
+        "created",
+        "updated",
+    )
+
+
+# Users ---------------------------------------------------------------------
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    pass

@@ -1,0 +1,53 @@
+"""The staff roles: Editors change every record, Viewers only read."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+EDITOR_ACTIONS = ("view", "add", "change", "delete")
+RECORD_MODELS = (
+    "institution",
+    "agreement",
+    "agreementparty",
+    "agreementdocument",
+    "agreementexchangekind",
+    "exchange",
+    "fieldofeducation",
+    "interest",
+)
+
+
+def create_groups(apps, schema_editor):
+    # Permissions are normally made after all migrations; make them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    records = Permission.objects.filter(
+        content_type__app_label="cooperation",
+        content_type__model__in=RECORD_MODELS,
+    )
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(
+        *records.filter(codename__regex=rf"^({'|'.join(EDITOR_ACTIONS)})_")
+    )
+    viewers, _ = Group.objects.get_or_create(name="Viewers")
+    viewers.permissions.add(*records.filter(codename__startswith="view_"))
+
+
+def remove_groups(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(
+        name__in=["Editors", "Viewers"]
+    ).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("cooperation", "0002_fields_of_education"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_groups, remove_groups)]

@@ -1,0 +1,25 @@
+from .agreement import (
+    Agreement,
+    AgreementDocument,
+    AgreementExchangeKind,
+    AgreementParty,
+)
+from .exchange import Exchange
+from .exchange_kind import ExchangeKind
+from .field import FieldOfEducation
+from .institution import Institution
+from .interest import Interest
+from .user import User
+
+__all__ = [
+    "Agreement",
+    "AgreementDocument",
+    "AgreementExchangeKind",
+    "AgreementParty",
+    "Exchange",
+    "ExchangeKind",
+    "FieldOfEducation",
+    "Institution",
+    "Interest",
+    "User",
+]

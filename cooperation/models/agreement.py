@@ -1,0 +1,437 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .base import Record, RecordQuerySet
+from .exchange_kind import ExchangeKind
+
+
+class AgreementQuerySet(RecordQuerySet):
+    def public(self):
+        """Published agreements that have been signed (or since terminated)."""
+        return self.filter(
+            published=True,
+            status__in=[Agreement.Status.SIGNED, Agreement.Status.TERMINATED],
+        )
+
+    def with_state(self, on: datetime.date | None = None):
+        """Annotate ``state``: the staff-set status, or for a signed agreement
+        whether it is upcoming, active or expired on ``on`` (default today)."""
+        on = on or timezone.localdate()
+        signed = Q(status=Agreement.Status.SIGNED)
+        return self.annotate(
+            state=Case(
+                When(
+                    signed & Q(valid_from__gt=on), then=Value(Agreement.State.UPCOMING)
+                ),
+                When(
+                    signed & Q(expires_on__lt=on), then=Value(Agreement.State.EXPIRED)
+                ),
+                When(signed, then=Value(Agreement.State.ACTIVE)),
+                default=F("status"),
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_state(self, state: str, on: datetime.date | None = None):
+        """Agreements whose derived ``state`` is ``state`` on ``on``."""
+        return self.with_state(on).filter(state=state)
+
+    def active_on(self, on: datetime.date | None = None):
+        return self.in_state(Agreement.State.ACTIVE, on)
+
+    def expiring_within(self, days: int, on: datetime.date | None = None):
+        """Signed agreements whose expiry date falls in the next ``days`` days."""
+        on = on or timezone.localdate()
+        return self.filter(
+            status=Agreement.Status.SIGNED,
+            expires_on__gte=on,
+            expires_on__lte=on + datetime.timedelta(days=days),
+        )
+
+
+class Agreement(Record):
+    class Kind(models.TextChoices):
+        MOU = "mou", _("memorandum of understanding")
+        LETTER_OF_INTENT = "intent", _("letter of intent")
+        COOPERATION = "cooperation", _("cooperation agreement")
+        EXCHANGE = "exchange", _("exchange (inter-institutional) agreement")
+        FRAMEWORK = "framework", _("framework agreement")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        NEGOTIATION = "negotiation", _("in negotiation")
+        SIGNED = "signed", _("signed")
+        TERMINATED = "terminated", _("terminated")
+
+    class State(models.TextChoices):
+        """Status as set by staff, refined by the dates once signed."""
+
+        DRAFT = "draft", _("draft")
+        NEGOTIATION = "negotiation", _("in negotiation")
+        UPCOMING = "upcoming", _("upcoming")
+        ACTIVE = "active", _("active")
+        EXPIRED = "expired", _("expired")
+        TERMINATED = "terminated", _("terminated")
+
+    class SigningMode(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        ONLINE = "online", _("online")
+        HYBRID = "hybrid", _("hybrid")
+
+    class Lineage(models.TextChoices):
+        RENEWS = "renews", _("renews")
+        AMENDS = "amends", _("amends")
+        SUPERSEDES = "supersedes", _("supersedes")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    reference = models.CharField(
+        _("reference number"),
+        max_length=64,
+        blank=True,
+        help_text=_("Your office's reference. Unique when given."),
+    )
+    summary = models.TextField(
+        _("public summary"),
+        blank=True,
+        help_text=_("What the agreement is about, shown on the public page."),
+    )
+    internal_notes = models.TextField(
+        _("internal notes"),
+        blank=True,
+        help_text=_("For staff only; never shown to the public."),
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible staff member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_agreements",
+        help_text=_("Receives the reminders before the agreement expires."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_(
+            "Set by staff. Whether a signed agreement is upcoming, active or "
+            "expired follows from its dates. Only signed or terminated "
+            "agreements can be public."
+        ),
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_at = models.CharField(
+        _("signed at"),
+        max_length=200,
+        blank=True,
+        help_text=_("The place of signature, e.g. Antwerp."),
+    )
+    signing_mode = models.CharField(
+        _("signed how"), max_length=16, choices=SigningMode.choices, blank=True
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    expires_on = models.DateField(
+        _("expires on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for an open-ended agreement."),
+    )
+    renews_automatically = models.BooleanField(_("renews automatically"), default=False)
+    notice_period_days = models.PositiveSmallIntegerField(
+        _("notice period (days)"),
+        null=True,
+        blank=True,
+        help_text=_("How many days before expiry a party must give notice."),
+    )
+    fields = models.ManyToManyField(
+        "FieldOfEducation",
+        verbose_name=_("fields of education"),
+        blank=True,
+        related_name="agreements",
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("earlier agreement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        help_text=_("The agreement this one renews, amends or supersedes."),
+    )
+    lineage = models.CharField(
+        _("relation to the earlier agreement"),
+        max_length=16,
+        choices=Lineage.choices,
+        blank=True,
+    )
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-signed_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="agreement_unique_reference",
+                violation_error_message=_(
+                    "Another agreement already has this reference number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(expires_on__gte=F("valid_from")),
+                name="agreement_expires_after_start",
+                violation_error_message=_(
+                    "The expiry date cannot be before the start of validity."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "negotiation"])
+                | Q(signed_on__isnull=False, valid_from__isnull=False),
+                name="agreement_signed_has_dates",
+                violation_error_message=_(
+                    "A signed or terminated agreement needs its signature date and "
+                    "the start of validity."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(predecessor__isnull=True, lineage="")
+                | Q(
+                    predecessor__isnull=False,
+                    lineage__in=["renews", "amends", "supersedes"],
+                ),
+                name="agreement_lineage_complete",
+                violation_error_message=_(
+                    "Give both the earlier agreement and how this one relates to it."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("id")),
+                name="agreement_not_own_predecessor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def slug_source(self) -> str:
+        return self.title_en or self.title
+
+    def clean(self):
+        errors = {}
+        if self.valid_from and self.expires_on and self.expires_on < self.valid_from:
+            errors["expires_on"] = _(
+                "The expiry date cannot be before the start of validity."
+            )
+        if self.status in (self.Status.SIGNED, self.Status.TERMINATED):
+            for name in ("signed_on", "valid_from"):
+                if not getattr(self, name):
+                    errors[name] = _("Required once the agreement is signed.")
+        if bool(self.predecessor_id) != bool(self.lineage):
+            name = "lineage" if self.predecessor_id else "predecessor"
+            errors[name] = _(
+                "Give both the earlier agreement and how this one relates to it."
+            )
+        if self.pk and self.predecessor_id == self.pk:
+            errors["predecessor"] = _("An agreement cannot follow itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def lineage_chain(self) -> list["Agreement"]:
+        """Earlier agreements, oldest first (one query per step)."""
+        chain, current, seen = [], self.predecessor, {self.pk}
+        while current is not None and current.pk not in seen:
+            seen.add(current.pk)
+            chain.insert(0, current)
+            current = current.predecessor
+        return chain
+
+
+class AgreementParty(models.Model):
+    class Role(models.TextChoices):
+        SIGNATORY = "signatory", _("signatory")
+        PARTNER = "partner", _("partner")
+        WITNESS = "witness", _("witness")
+        COORDINATOR = "coordinator", _("coordinator")
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="parties",
+    )
+    institution = models.ForeignKey(
+        "Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=Role.choices, default=Role.SIGNATORY
+    )
+    signatory_name = models.CharField(
+        _("signatory's name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The person who signed or witnessed for the institution."),
+    )
+    signatory_title = models.CharField(
+        _("signatory's title"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. President, Ambassador to Belgium."),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "institution"],
+                name="agreementparty_one_entry_per_institution",
+                violation_error_message=_(
+                    "This institution is already a party to the agreement."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} ({self.get_role_display()})"
+
+
+def validate_pdf(file) -> None:
+    """Refuse files that are not PDFs (by content) or are too large."""
+    if file.size > settings.DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB."),
+            code="file_too_large",
+            params={
+                "size": f"{file.size / 1_048_576:.1f}",
+                "limit": f"{settings.DOCUMENT_MAX_BYTES / 1_048_576:.0f}",
+            },
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(1024)
+    file.seek(position)
+    if b"%PDF-" not in head:
+        raise ValidationError(
+            _("This file is not a PDF. Upload the document as a PDF file."),
+            code="not_pdf",
+        )
+
+
+class AgreementDocument(models.Model):
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        CHINESE = "zh", _("Chinese")
+        DUTCH = "nl", _("Dutch")
+        FRENCH = "fr", _("French")
+        GERMAN = "de", _("German")
+        SPANISH = "es", _("Spanish")
+        MULTILINGUAL = "mul", _("several languages")
+        OTHER = "other", _("other")
+
+    class Kind(models.TextChoices):
+        SIGNED_TEXT = "signed", _("signed text")
+        SCAN = "scan", _("scan")
+        TRANSLATION = "translation", _("translation")
+        OTHER = "other", _("other")
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.SIGNED_TEXT
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=Language.choices,
+        help_text=_("The language the document is written in."),
+    )
+    file = models.FileField(
+        _("file (PDF)"),
+        upload_to="agreements/%Y/",
+        validators=[validate_pdf],
+        help_text=_("PDF only."),
+    )
+    public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_(
+            "Public documents can be downloaded from the agreement's public page; "
+            "the others only by signed-in staff."
+        ),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["agreement", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AgreementExchangeKind(models.Model):
+    """A kind of exchange an agreement covers, with its yearly quota if any."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="exchange_kinds",
+    )
+    kind = models.CharField(
+        _("kind of exchange"), max_length=24, choices=ExchangeKind.choices
+    )
+    places_per_year = models.PositiveSmallIntegerField(
+        _("places per year"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the agreement sets no quota."),
+    )
+
+    class Meta:
+        verbose_name = _("kind of exchange covered")
+        verbose_name_plural = _("kinds of exchange covered")
+        ordering = ["agreement", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "kind"],
+                name="agreementexchangekind_unique_kind",
+                violation_error_message=_(
+                    "This kind of exchange is already listed for the agreement."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(places_per_year__isnull=True) | Q(places_per_year__gte=0),
+                name="agreementexchangekind_places_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

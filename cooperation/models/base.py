@@ -1,0 +1,62 @@
+"""What every record type shares: slug, timestamps, publication, sample flag."""
+
+from django.db import models
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordQuerySet(models.QuerySet):
+    def public(self):
+        """The one gate for what the public may see (overridden where a record
+        type has more conditions than the published switch)."""
+        return self.filter(published=True)
+
+
+class Record(models.Model):
+    """Abstract base of the public record types."""
+
+    slug = models.SlugField(
+        _("URL slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "The last part of the record's public address. Leave empty to make "
+            "one from the name."
+        ),
+    )
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Only published records appear on the public site."),
+    )
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        editable=False,
+        help_text=_("Made by the demo data command, not a real record."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug(self.slug_source())
+        super().save(*args, **kwargs)
+
+    def slug_source(self) -> str:
+        """The text the slug is made from."""
+        raise NotImplementedError
+
+    def unique_slug(self, text: str) -> str:
+        """A slug for ``text`` not yet taken by another record (queries)."""
+        max_length = self._meta.get_field("slug").max_length
+        base = slugify(text)[: max_length - 8].strip("-") or self._meta.model_name
+        slug, number = base, 2
+        others = type(self)._default_manager.exclude(pk=self.pk)
+        while others.filter(slug=slug).exists():
+            slug, number = f"{base}-{number}", number + 1
+        return slug

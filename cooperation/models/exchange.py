@@ -1,0 +1,209 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .base import Record, RecordQuerySet
+from .exchange_kind import ExchangeKind
+
+
+class ExchangeQuerySet(RecordQuerySet):
+    def public(self):
+        """Published exchanges whose host institution is published too."""
+        return self.filter(published=True, host__published=True)
+
+    def with_state(self, on: datetime.date | None = None):
+        """Annotate ``state`` (cancelled, completed, running, open for
+        applications or planned) as it is on ``on`` (default today)."""
+        on = on or timezone.localdate()
+        return self.annotate(
+            state=Case(
+                When(cancelled=True, then=Value(Exchange.State.CANCELLED)),
+                When(
+                    Q(ends_on__lt=on) | Q(ends_on__isnull=True, starts_on__lt=on),
+                    then=Value(Exchange.State.COMPLETED),
+                ),
+                When(starts_on__lte=on, then=Value(Exchange.State.RUNNING)),
+                When(application_deadline__gte=on, then=Value(Exchange.State.OPEN)),
+                default=Value(Exchange.State.PLANNED),
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_state(self, state: str, on: datetime.date | None = None):
+        """Exchanges whose derived ``state`` is ``state`` on ``on``."""
+        return self.with_state(on).filter(state=state)
+
+    def open_for_applications(self, on: datetime.date | None = None):
+        return self.in_state(Exchange.State.OPEN, on)
+
+    def upcoming(self, on: datetime.date | None = None):
+        """Not cancelled and not yet started on ``on``."""
+        on = on or timezone.localdate()
+        return self.filter(cancelled=False, starts_on__gt=on)
+
+
+class Exchange(Record):
+    Kind = ExchangeKind
+
+    class Mode(models.TextChoices):
+        ON_SITE = "on_site", _("on site")
+        ONLINE = "online", _("online")
+        HYBRID = "hybrid", _("hybrid")
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        OPEN = "open", _("open for applications")
+        RUNNING = "running", _("running")
+        COMPLETED = "completed", _("completed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_("One or two sentences shown in the catalog."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    eligibility = models.TextField(
+        _("eligibility"), blank=True, help_text=_("Who may take part.")
+    )
+    how_to_apply = models.TextField(_("how to apply"), blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Receives the interest registrations for this exchange."),
+    )
+    external_url = models.URLField(_("external link"), blank=True)
+    agreement = models.ForeignKey(
+        "Agreement",
+        verbose_name=_("agreement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exchanges",
+        help_text=_("The agreement this exchange implements, if any."),
+    )
+    host = models.ForeignKey(
+        "Institution",
+        verbose_name=_("host institution"),
+        on_delete=models.PROTECT,
+        related_name="hosted_exchanges",
+    )
+    partners = models.ManyToManyField(
+        "Institution",
+        verbose_name=_("partner (sending) institutions"),
+        blank=True,
+        related_name="partner_exchanges",
+    )
+    fields = models.ManyToManyField(
+        "FieldOfEducation",
+        verbose_name=_("fields of education"),
+        blank=True,
+        related_name="exchanges",
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(
+        _("ends on"), null=True, blank=True, help_text=_("Empty for a single day.")
+    )
+    application_deadline = models.DateField(
+        _("application deadline"), null=True, blank=True
+    )
+    mode = models.CharField(
+        _("mode"), max_length=16, choices=Mode.choices, default=Mode.ON_SITE
+    )
+    city = models.CharField(
+        _("city"),
+        max_length=120,
+        blank=True,
+        help_text=_("Leave empty to use the host institution's city."),
+    )
+    country = CountryField(
+        _("country"),
+        blank=True,
+        help_text=_("Leave empty to use the host institution's country."),
+    )
+    places = models.PositiveIntegerField(_("places offered"), null=True, blank=True)
+    participants = models.PositiveIntegerField(
+        _("number of participants"),
+        null=True,
+        blank=True,
+        help_text=_("Once it has run. Never record participants' names here."),
+    )
+    outcomes = models.TextField(
+        _("outcomes"),
+        blank=True,
+        help_text=_("E.g. a prize won, a certificate, a performance given."),
+    )
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    objects = ExchangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("exchange")
+        verbose_name_plural = _("exchanges")
+        ordering = ["-starts_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="exchange_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(application_deadline__isnull=True)
+                | Q(application_deadline__lte=F("starts_on")),
+                name="exchange_deadline_before_start",
+                violation_error_message=_(
+                    "The application deadline cannot be after the start."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(places__isnull=True) | Q(places__gte=0),
+                name="exchange_places_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(participants__isnull=True) | Q(participants__gte=0),
+                name="exchange_participants_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def slug_source(self) -> str:
+        return self.title_en or self.title
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The end date cannot be before the start.")
+        if (
+            self.starts_on
+            and self.application_deadline
+            and self.application_deadline > self.starts_on
+        ):
+            errors["application_deadline"] = _(
+                "The application deadline cannot be after the start."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def location_city(self) -> str:
+        return self.city or (self.host.city if self.host_id else "")
+
+    @property
+    def location_country(self):
+        return self.country if self.country else getattr(self.host, "country", None)
+
+    def countries(self) -> set[str]:
+        """ISO codes of the host's and partners' countries (uses the
+        prefetched partners when present)."""
+        codes = {self.host.country.code}
+        codes.update(partner.country.code for partner in self.partners.all())
+        return codes

@@ -1,0 +1,269 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from ..identifiers import (
+    ERASMUS_CODE_REGEX,
+    PIC_REGEX,
+    SCHAC_CODE_REGEX,
+    ErasmusCodeField,
+    PicField,
+    SchacCodeField,
+    validate_erasmus_code,
+    validate_pic,
+    validate_schac_code,
+)
+from .base import Record, RecordQuerySet
+
+IDENTIFIER_FIELDS = ("erasmus_code", "schac_code", "pic", "other_identifier")
+
+
+class InstitutionQuerySet(RecordQuerySet):
+    pass
+
+
+class Institution(Record):
+    class Kind(models.TextChoices):
+        SCHOOL = "school", _("school")
+        UNIVERSITY = "university", _("university or college")
+        CONSERVATORY = "conservatory", _("conservatory")
+        REHABILITATION_CENTRE = "rehabilitation", _("rehabilitation centre")
+        COMPANY = "company", _("company")
+        GOVERNMENT = "government", _("government body (ministry, embassy)")
+        INTERNATIONAL = "international", _("international organisation")
+        ALLIANCE = "alliance", _("alliance or network")
+        TRAINING_CENTRE = "training", _("training centre (e.g. Luban Workshop)")
+
+    class Level(models.TextChoices):
+        SECONDARY_VOCATIONAL = "secondary", _("secondary vocational")
+        HIGHER_VOCATIONAL = "higher", _("higher vocational (short-cycle)")
+        UNDERGRADUATE_VOCATIONAL = "undergraduate", _("undergraduate vocational")
+        APPLIED_SCIENCES = "applied", _("university of applied sciences")
+        UNIVERSITY = "university", _("university")
+
+    SCHOOL_KINDS = (Kind.SCHOOL, Kind.UNIVERSITY, Kind.CONSERVATORY)
+    SEARCH_FIELDS = (
+        "name_en",
+        "name_zh_hans",
+        "name_nl",
+        "name_fr",
+        "official_name",
+        "acronym",
+        "aliases",
+        "erasmus_code",
+        "schac_code",
+        "pic",
+        "other_identifier",
+    )
+
+    name = models.CharField(
+        _("name"),
+        max_length=255,
+        help_text=_("The international name, usually in English."),
+    )
+    official_name = models.CharField(
+        _("official name"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The name in the institution's own language, e.g. 上海音乐学院 or "
+            "AP Hogeschool Antwerpen."
+        ),
+    )
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    aliases = models.TextField(
+        _("former names and aliases"),
+        blank=True,
+        help_text=_("One per line. All of them are found by search."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    level = models.CharField(
+        _("level"),
+        max_length=16,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("For schools, universities and conservatories only."),
+    )
+    country = CountryField(_("country"))
+    region = models.CharField(
+        _("region or province"),
+        max_length=120,
+        blank=True,
+        help_text=_("E.g. Hainan, Shanghai, Flanders."),
+    )
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Decimal degrees, north positive, for the map."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Decimal degrees, east positive, for the map."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(
+        _("public contact e-mail"),
+        blank=True,
+        help_text=_("Shown on the public page."),
+    )
+    erasmus_code = ErasmusCodeField(
+        _("Erasmus code"),
+        max_length=16,
+        blank=True,
+        validators=[validate_erasmus_code],
+        help_text=_("E.g. “B  ANTWERP01”: the country part is padded to three."),
+    )
+    schac_code = SchacCodeField(
+        _("SCHAC code"),
+        max_length=253,
+        blank=True,
+        validators=[validate_schac_code],
+        help_text=_("The internet domain used by Erasmus Without Paper, e.g. ap.be."),
+    )
+    pic = PicField(
+        _("PIC"),
+        max_length=9,
+        blank=True,
+        validators=[validate_pic],
+        help_text=_("The 9-digit Participant Identification Code of the EU."),
+    )
+    other_identifier = models.CharField(
+        _("other identifier"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Any other unique code, e.g. the Chinese Ministry of Education's "
+            "10-digit school code."
+        ),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        help_text=_(
+            "For a faculty, a centre, or a Luban Workshop hosted by a college."
+        ),
+    )
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text=_("The institution this one was renamed to or merged into."),
+    )
+    year_founded = models.PositiveSmallIntegerField(
+        _("year founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(800)],
+    )
+    description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name"]
+        constraints = [
+            *(
+                models.UniqueConstraint(
+                    fields=[field],
+                    condition=~Q(**{field: ""}),
+                    name=f"institution_unique_{field}",
+                    violation_error_message=_(
+                        "Another institution already has this identifier."
+                    ),
+                )
+                for field in IDENTIFIER_FIELDS
+            ),
+            models.CheckConstraint(
+                condition=Q(erasmus_code="")
+                | Q(erasmus_code__regex=ERASMUS_CODE_REGEX),
+                name="institution_erasmus_code_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(schac_code="") | Q(schac_code__regex=SCHAC_CODE_REGEX),
+                name="institution_schac_code_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(pic="") | Q(pic__regex=PIC_REGEX),
+                name="institution_pic_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="institution_coordinates_valid",
+                violation_error_message=_(
+                    "Give both latitude (-90 to 90) and longitude (-180 to 180), "
+                    "or neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(level="")
+                | Q(kind__in=["school", "university", "conservatory"]),
+                name="institution_level_only_for_schools",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="institution_not_own_parent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor=models.F("id")),
+                name="institution_not_own_successor",
+            ),
+            models.CheckConstraint(
+                condition=Q(year_founded__isnull=True) | Q(year_founded__gte=800),
+                name="institution_year_founded_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def slug_source(self) -> str:
+        return self.name_en or self.name
+
+    def clean(self):
+        errors = {}
+        if self.level and self.kind not in self.SCHOOL_KINDS:
+            errors["level"] = _(
+                "A level applies only to schools, universities and conservatories."
+            )
+        if (self.latitude is None) != (self.longitude is None):
+            field = "longitude" if self.longitude is None else "latitude"
+            errors[field] = _("Give both latitude and longitude, or neither.")
+        if self.year_founded and self.year_founded > timezone.localdate().year:
+            errors["year_founded"] = _("The year founded cannot be in the future.")
+        if self.pk and self.parent_id == self.pk:
+            errors["parent"] = _("An institution cannot be its own parent.")
+        if self.pk and self.successor_id == self.pk:
+            errors["successor"] = _("An institution cannot be its own successor.")
+        if errors:
+            raise ValidationError(errors)
