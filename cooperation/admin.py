@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,8 @@ class RecordAdmin(SimpleHistoryAdmin, TranslationAdmin):
     actions = ["publish", "unpublish"]
     readonly_fields = ("is_sample", "created", "updated")
     save_on_top = True
+    # A web address typed without a scheme means https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     class Media:
         css = {"all": ["css/admin.css"]}

@@ -185,6 +185,7 @@ class Agreement(Record):
                 fields=["reference"],
                 condition=~Q(reference=""),
                 name="agreement_unique_reference",
+                violation_error_code="unique",
                 violation_error_message=_(
                     "Another agreement already has this reference number."
                 ),
@@ -426,10 +427,6 @@ class AgreementExchangeKind(models.Model):
                 violation_error_message=_(
                     "This kind of exchange is already listed for the agreement."
                 ),
-            ),
-            models.CheckConstraint(
-                condition=Q(places_per_year__isnull=True) | Q(places_per_year__gte=0),
-                name="agreementexchangekind_places_not_negative",
             ),
         ]
 

@@ -162,14 +162,6 @@ class Exchange(Record):
                     "The application deadline cannot be after the start."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(places__isnull=True) | Q(places__gte=0),
-                name="exchange_places_not_negative",
-            ),
-            models.CheckConstraint(
-                condition=Q(participants__isnull=True) | Q(participants__gte=0),
-                name="exchange_participants_not_negative",
-            ),
         ]
 
     def __str__(self) -> str:

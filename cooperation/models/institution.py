@@ -192,6 +192,8 @@ class Institution(Record):
                     fields=[field],
                     condition=~Q(**{field: ""}),
                     name=f"institution_unique_{field}",
+                    # "unique" puts the message on the field, not the form.
+                    violation_error_code="unique",
                     violation_error_message=_(
                         "Another institution already has this identifier."
                     ),
@@ -214,6 +216,8 @@ class Institution(Record):
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
                     latitude__gte=-90,
                     latitude__lte=90,
                     longitude__gte=-180,

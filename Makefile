@@ -1,0 +1,59 @@
+# The cooperation registry. `make help` lists the targets.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+ARGS ?=
+
+# Every target that touches the database first makes sure one answers and
+# exports its URL (see scripts/ensure_database.py for the order of choices).
+WITH_DB = DATABASE_URL="$$($(PY) scripts/ensure_database.py)" && export DATABASE_URL &&
+
+.DEFAULT_GOAL := help
+.PHONY: help run test demo shell superuser check clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python 3.11 or newer is needed (set PYTHON=...)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+run: export DJANGO_DEBUG ?= 1
+run: $(STAMP) ## Set up everything and serve the demo site on http://127.0.0.1:8000/ (PORT=...)
+	@$(WITH_DB) \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py seed_demo --if-empty && \
+	$(PY) manage.py ensure_dev_superuser && \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: export DJANGO_SECRET_KEY ?= insecure-key-for-tests-only
+test: $(STAMP) ## Check formatting, lint, migrations and run the tests (ARGS=... for pytest)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	@$(WITH_DB) \
+	$(PY) manage.py check && \
+	$(PY) manage.py makemigrations --check --dry-run && \
+	$(PY) -m pytest $(ARGS)
+
+demo: export DJANGO_DEBUG ?= 1
+demo: $(STAMP) ## Load (or refresh) the demo data
+	@$(WITH_DB) $(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo
+
+shell: export DJANGO_DEBUG ?= 1
+shell: $(STAMP) ## Open a Django shell on the database
+	@$(WITH_DB) $(PY) manage.py shell
+
+superuser: export DJANGO_DEBUG ?= 1
+superuser: $(STAMP) ## Create a superuser of your own choosing
+	@$(WITH_DB) $(PY) manage.py createsuperuser
+
+clean: ## Stop the project-local database, remove the virtualenv and caches (keeps var/postgres data)
+	-@[ -x $(PY) ] && $(PY) scripts/ensure_database.py --stop
+	rm -rf $(VENV) .pytest_cache .ruff_cache var/static
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,19 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from tests import factories
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.make_user("super", is_superuser=True)
+
+
+@pytest.fixture
+def editor(db):
+    return factories.make_user("editor", group=Group.objects.get(name="Editors"))
+
+
+@pytest.fixture
+def viewer(db):
+    return factories.make_user("viewer", group=Group.objects.get(name="Viewers"))
