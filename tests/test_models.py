@@ -15,7 +15,6 @@ from django.utils import translation
 from cooperation.models import (
     Agreement,
     AgreementDocument,
-    Exchange,
     FieldOfEducation,
     Institution,
 )
