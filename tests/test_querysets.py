@@ -3,9 +3,22 @@
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 
-from cooperation.models import Agreement, Exchange, FieldOfEducation, Institution
-from tests.factories import field, make_agreement, make_exchange, make_institution
+from cooperation.models import (
+    Agreement,
+    AgreementDocument,
+    Exchange,
+    FieldOfEducation,
+    Institution,
+)
+from tests.factories import (
+    PDF_BYTES,
+    field,
+    make_agreement,
+    make_exchange,
+    make_institution,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +142,23 @@ def test_exchange_filter_by_broad_field_finds_detailed_field():
         fields__in=FieldOfEducation.objects.under("02")
     ).distinct()
     assert list(found) == [music]
+
+
+def test_public_documents_are_public_ones_of_public_agreements(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    def document(agreement, public):
+        return AgreementDocument.objects.create(
+            agreement=agreement,
+            title="Text",
+            language="en",
+            public=public,
+            file=ContentFile(PDF_BYTES, name="text.pdf"),
+        )
+
+    shown = make_agreement()
+    hidden = make_agreement(published=False)
+    visible = document(shown, public=True)
+    document(shown, public=False)
+    document(hidden, public=True)
+    assert list(AgreementDocument.objects.public()) == [visible]

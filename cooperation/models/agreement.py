@@ -338,6 +338,14 @@ def validate_pdf(file) -> None:
         )
 
 
+class AgreementDocumentQuerySet(models.QuerySet):
+    def public(self):
+        """Documents marked public, of agreements the public may see."""
+        return self.filter(
+            public=True, agreement__in=Agreement.objects.public().values("pk")
+        )
+
+
 class AgreementDocument(models.Model):
     class Language(models.TextChoices):
         ENGLISH = "en", _("English")
@@ -387,6 +395,8 @@ class AgreementDocument(models.Model):
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AgreementDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document")
