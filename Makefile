@@ -12,7 +12,7 @@ ARGS ?=
 WITH_DB = DATABASE_URL="$$($(PY) scripts/ensure_database.py)" && export DATABASE_URL &&
 
 .DEFAULT_GOAL := help
-.PHONY: help run test demo shell superuser check clean
+.PHONY: help run test messages demo shell superuser clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,7 +25,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@touch $(STAMP)
 
 run: export DJANGO_DEBUG ?= 1
-run: $(STAMP) ## Set up everything and serve the demo site on http://127.0.0.1:8000/ (PORT=...)
+run: $(STAMP) messages ## Set up everything and serve the demo site on http://127.0.0.1:8000/ (PORT=...)
 	@$(WITH_DB) \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py seed_demo --if-empty && \
@@ -33,13 +33,16 @@ run: $(STAMP) ## Set up everything and serve the demo site on http://127.0.0.1:8
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: export DJANGO_SECRET_KEY ?= insecure-key-for-tests-only
-test: $(STAMP) ## Check formatting, lint, migrations and run the tests (ARGS=... for pytest)
+test: $(STAMP) messages ## Check formatting, lint, migrations and run the tests (ARGS=... for pytest)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	@$(WITH_DB) \
 	$(PY) manage.py check && \
 	$(PY) manage.py makemigrations --check --dry-run && \
 	$(PY) -m pytest $(ARGS)
+
+messages: $(STAMP) ## Compile the translations (cooperation/locale/*/LC_MESSAGES/django.po)
+	@$(PY) scripts/compile_messages.py
 
 demo: export DJANGO_DEBUG ?= 1
 demo: $(STAMP) ## Load (or refresh) the demo data

@@ -431,3 +431,15 @@ def test_viewer_has_no_publish_action(client, viewer, records):
     page = client.get(admin_url(Exchange, "changelist")).text
     assert records["exchange"].title in page
     assert 'value="publish"' not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh-hans", "交流项目"), ("nl", "uitwisseling"), ("fr", "échange")],
+)
+def test_admin_speaks_the_staff_members_language(client, superuser, language, expected):
+    client.force_login(superuser)
+    page = client.get(
+        admin_url(Exchange, "add"), headers={"accept-language": language}
+    ).text
+    assert expected in page.lower()

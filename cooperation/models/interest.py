@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Interest(models.Model):
@@ -18,7 +19,7 @@ class Interest(models.Model):
         on_delete=models.CASCADE,
         related_name="interests",
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     organisation = models.CharField(_("organisation"), max_length=255, blank=True)
     message = models.TextField(_("message"), blank=True)
