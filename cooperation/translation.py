@@ -52,11 +52,17 @@ class FieldOfEducationTranslation(TranslationOptions):
     required_languages = ("en",)
 
 
-simple_history.register(Institution)
-simple_history.register(Agreement, m2m_fields=["fields"])
-simple_history.register(AgreementParty)
-simple_history.register(AgreementDocument)
-simple_history.register(AgreementExchangeKind)
-simple_history.register(Exchange, m2m_fields=["partners", "fields"])
-simple_history.register(FieldOfEducation)
-simple_history.register(Interest)
+HISTORY = {
+    Institution: [],
+    Agreement: ["fields"],
+    AgreementParty: [],
+    AgreementDocument: [],
+    AgreementExchangeKind: [],
+    Exchange: ["partners", "fields"],
+    FieldOfEducation: [],
+    Interest: [],
+}
+for model, m2m_fields in HISTORY.items():
+    # app= puts the historical models in cooperation.models, where Django
+    # (e.g. the shell's auto-import) looks for them.
+    simple_history.register(model, m2m_fields=m2m_fields, app="cooperation")

@@ -1,7 +1,15 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request in another language leaves it active in the thread; undo it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
