@@ -10,7 +10,8 @@ says which option was chosen. The options are tried in this order:
 1. ``DATABASE_URL`` from the environment. It must accept connections (retried
    for a few seconds); otherwise the script fails instead of falling through.
 2. A PostgreSQL server on this machine that the current OS user can reach:
-   the Unix sockets in /var/run/postgresql and /tmp, then 127.0.0.1:5432, as
+   ``PGHOST``/``PGPORT`` when set, the Unix sockets in /var/run/postgresql and
+   /tmp, then 127.0.0.1:5432, as
    the current user (and as ``postgres`` when run as root). The database
    ``cooperation`` (env ``COOPERATION_DB_NAME``) is created when missing.
    Skipped when ``COOPERATION_DB_SKIP_SERVER=1``.
@@ -169,6 +170,9 @@ def local_server_candidates() -> list[tuple[str, int, str]]:
     if is_root() and CLUSTER_USER not in users:
         users.append(CLUSTER_USER)
     hosts = [(path, 5432) for path in SOCKET_DIRS] + [LOCAL_SERVER_TCP]
+    if os.environ.get("PGHOST"):
+        # libpq's own variables name the server first when set.
+        hosts.insert(0, (os.environ["PGHOST"], int(os.environ.get("PGPORT") or 5432)))
     return [(host, port, user) for host, port in hosts for user in users]
 
 

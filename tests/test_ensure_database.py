@@ -22,6 +22,7 @@ from types import ModuleType
 
 import psycopg2
 import pytest
+from django.db import connections
 from psycopg2 import sql
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "ensure_database.py"
@@ -30,6 +31,8 @@ OWN_VARIABLES = (
     "COOPERATION_DB_NAME",
     "COOPERATION_DB_SKIP_SERVER",
     "COOPERATION_PG_DIR",
+    "PGHOST",
+    "PGPORT",
 )
 
 
@@ -66,14 +69,24 @@ def connects(url: str) -> bool:
 
 
 @pytest.fixture
-def server_url() -> str:
-    """A URL of the running local server's maintenance database."""
-    user = ensure_database.current_user()
-    for host in (*ensure_database.SOCKET_DIRS, "127.0.0.1"):
-        url = ensure_database.make_url(user, host, 5432, "postgres")
-        if connects(url):
-            return url
-    pytest.fail(f"no local PostgreSQL server reachable as {user}")
+def server() -> dict[str, str]:
+    """The server this test run uses (whichever ``make`` chose), named by
+    libpq's variables so that the script looks there first."""
+    settings = connections["default"].settings_dict
+    host = settings["HOST"] or settings["OPTIONS"].get("host") or "/var/run/postgresql"
+    return {"PGHOST": host, "PGPORT": str(settings["PORT"] or 5432)}
+
+
+@pytest.fixture
+def server_url(server: dict[str, str]) -> str:
+    """A URL of that server's maintenance database."""
+    settings = connections["default"].settings_dict
+    return ensure_database.make_url(
+        settings["USER"] or ensure_database.current_user(),
+        server["PGHOST"],
+        int(server["PGPORT"]),
+        "postgres",
+    )
 
 
 @pytest.fixture
@@ -112,10 +125,12 @@ def test_unreachable_database_url_fails_without_falling_through() -> None:
     assert "secret" not in result.stderr
 
 
-def test_local_server_gets_the_database_created(server_url: str) -> None:
+def test_local_server_gets_the_database_created(
+    server: dict[str, str], server_url: str
+) -> None:
     name = f"ensure_db_test_{uuid.uuid4().hex[:12]}"
     try:
-        result = run_script(COOPERATION_DB_NAME=name)
+        result = run_script(COOPERATION_DB_NAME=name, **server)
 
         assert result.returncode == 0, result.stderr
         url = result.stdout.strip()
