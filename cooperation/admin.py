@@ -252,6 +252,9 @@ class ExpiryDisplay:
     def expiry(self, agreement):
         if agreement.expires_on is None:
             return format_html('<span class="expiry">{}</span>', _("open-ended"))
+        if agreement.status != Agreement.Status.SIGNED:
+            # Drafts and terminated agreements have no validity to warn about.
+            return agreement.expires_on.isoformat()
         today = timezone.localdate()
         if agreement.expires_on < today:
             level, label = "expired", _("expired")

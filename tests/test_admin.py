@@ -141,8 +141,11 @@ def test_agreement_list_colours_expiry_dates(client, superuser, time_machine):
     )
     make_agreement(expires_on=TODAY + datetime.timedelta(days=30))
     page = client.get(admin_url(Agreement, "changelist")).text
-    assert 'class="expiry expiry-expired"' in page
-    assert 'class="expiry expiry-soon"' in page
+    assert page.count('class="expiry expiry-expired"') == 1
+    assert page.count('class="expiry expiry-soon"') == 1
+    make_agreement(status="terminated", expires_on=TODAY + datetime.timedelta(days=9))
+    page = client.get(admin_url(Agreement, "changelist")).text
+    assert page.count('class="expiry expiry-soon"') == 1
 
 
 def test_exchange_filters_by_state_and_broad_field(client, superuser, time_machine):

@@ -69,6 +69,12 @@ def test_draft_agreement_may_have_no_dates():
     assert draft.pk
 
 
+def test_notice_period_cannot_be_negative():
+    agreement = make_agreement()
+    with refused_by("notice_period_days_check"):
+        Agreement.objects.filter(pk=agreement.pk).update(notice_period_days=-30)
+
+
 def test_agreement_reference_is_unique_when_given():
     make_agreement(reference="AP-2026-001")
     make_agreement(reference="")
