@@ -8,6 +8,12 @@ from tests.factories import make_exchange, make_institution
 pytestmark = pytest.mark.django_db
 
 
+def test_root_redirects_to_the_visitors_language(client):
+    response = client.get("/", headers={"accept-language": "zh-CN,zh;q=0.9"})
+    assert response.status_code == 302
+    assert response.url == "/zh-hans/"
+
+
 def test_home_lists_published_exchanges_only(client):
     make_exchange(title="Teacher exchange in Antwerp")
     make_exchange(title="Draft exchange", published=False)
