@@ -34,6 +34,7 @@ run: $(STAMP) messages ## Set up everything and serve the demo site on http://12
 
 test: export DJANGO_SECRET_KEY ?= insecure-key-for-tests-only
 test: $(STAMP) messages ## Check formatting, lint, migrations and run the tests (ARGS=... for pytest)
+	@scripts/ensure_test_tools.sh
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	@$(WITH_DB) \

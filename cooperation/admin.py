@@ -5,8 +5,9 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +39,19 @@ def translated_search_fields(*names: str) -> tuple[str, ...]:
     )
 
 
-class RecordAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, but reverting to an old version (a POST on the
+    history form) needs the change permission, not just the view permission."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context
+        )
+
+
+class RecordAdmin(HistoryAdmin, TranslationAdmin):
     """Shared by the public record types: history, translations, publishing."""
 
     actions = ["publish", "unpublish"]
@@ -346,7 +359,10 @@ class AgreementAdmin(ExpiryDisplay, RecordAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "responsible":
-            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True)
+            # Staff only; a former staff member stays selectable where set.
+            kwargs["queryset"] = User.objects.filter(
+                Q(is_staff=True) | Q(responsible_agreements__isnull=False)
+            ).distinct()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -451,7 +467,7 @@ class ExchangeAdmin(RecordAdmin):
 
 
 @admin.register(FieldOfEducation)
-class FieldOfEducationAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class FieldOfEducationAdmin(HistoryAdmin, TranslationAdmin):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", *translated_search_fields("name"))
@@ -466,7 +482,7 @@ class FieldOfEducationAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(Interest)
-class InterestAdmin(SimpleHistoryAdmin):
+class InterestAdmin(HistoryAdmin):
     list_display = ("created", "name", "email", "organisation", "exchange", "status")
     list_filter = ("status",)
     search_fields = ("name", "email", "organisation", "exchange__title_en")

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "django_filters",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
@@ -86,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Records the signed-in user on every history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -175,6 +179,31 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "registry@localhost")
 
 LOGIN_URL = "admin:login"
+
+# The public pages allow no inline script or style; map tiles come from
+# OpenStreetMap. The admin (Django's own templates) is left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https://tile.openstreetmap.org"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Interest registrations: how many one address may send, and in how long.
+INTEREST_RATE_LIMIT = env_int("INTEREST_RATE_LIMIT", 5)
+INTEREST_RATE_WINDOW_MINUTES = env_int("INTEREST_RATE_WINDOW_MINUTES", 60)
+
+SITE_NAME = os.environ.get("SITE_NAME", "Cooperation registry")
+# The public address, for links in e-mails (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+MANAGERS = [("Registry", os.environ.get("DJANGO_MANAGER_EMAIL", "registry@localhost"))]
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

@@ -1,20 +1,33 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import views
+from . import feeds, views
+from .sitemaps import SITEMAPS
 
 # Every public page exists once per language: /en/..., /zh-hans/..., /nl/..., /fr/...
 urlpatterns = i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("exchanges/", views.ExchangeListView.as_view(), name="exchange-list"),
+    path("exchanges/feed/", feeds.NewExchangesFeed(), name="exchange-feed"),
+    path("exchanges/calendar.ics", feeds.exchange_calendar, name="exchange-calendar"),
+    path("exchanges/exchanges.csv", feeds.exchange_csv, name="exchange-csv"),
     path(
         "exchanges/<slug:slug>/",
         views.ExchangeDetailView.as_view(),
         name="exchange-detail",
     ),
+    path(
+        "exchanges/<slug:slug>/calendar.ics", feeds.exchange_ical, name="exchange-ical"
+    ),
     path("institutions/", views.InstitutionListView.as_view(), name="institution-list"),
+    path(
+        "institutions/map/",
+        views.InstitutionMapView.as_view(),
+        name="institution-map",
+    ),
     path(
         "institutions/<slug:slug>/",
         views.InstitutionDetailView.as_view(),
@@ -26,9 +39,13 @@ urlpatterns = i18n_patterns(
         views.AgreementDetailView.as_view(),
         name="agreement-detail",
     ),
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
 )
 
 urlpatterns += [
+    path("documents/<int:pk>/", views.document_download, name="document-download"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -166,8 +166,9 @@ def use_database_url(url: str) -> str:
 
 
 def local_server_candidates() -> list[tuple[str, int, str]]:
+    # The cluster owner too: it is the only role of a server made by initdb.
     users = [current_user()]
-    if is_root() and CLUSTER_USER not in users:
+    if CLUSTER_USER not in users:
         users.append(CLUSTER_USER)
     hosts = [(path, 5432) for path in SOCKET_DIRS] + [LOCAL_SERVER_TCP]
     if os.environ.get("PGHOST"):

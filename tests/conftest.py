@@ -5,6 +5,12 @@ from django.utils import translation
 from tests import factories
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests last: their transactional flush empties the tables that
+    the data migrations filled, which the other tests rely on."""
+    items.sort(key=lambda item: "/tests/browser/" in str(item.path))
+
+
 @pytest.fixture(autouse=True)
 def _reset_language():
     """A request in another language leaves it active in the thread; undo it."""

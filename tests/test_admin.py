@@ -427,6 +427,8 @@ def test_publish_and_unpublish_actions_record_history(client, editor):
     assert drafts[0].history.first().history_user == editor
     client.post(url, {"action": "unpublish", "_selected_action": [drafts[0].pk]})
     assert list(Exchange.objects.filter(published=False)) == [drafts[0]]
+    latest = drafts[0].history.first()
+    assert (latest.published, latest.history_user) == (False, editor)
 
 
 def test_viewer_has_no_publish_action(client, viewer, records):
@@ -446,3 +448,35 @@ def test_admin_speaks_the_staff_members_language(client, superuser, language, ex
         admin_url(Exchange, "add"), headers={"accept-language": language}
     ).text
     assert expected in page.lower()
+
+
+def test_viewer_cannot_revert_through_the_history_form(client, viewer, records):
+    exchange = records["exchange"]
+    version = exchange.history.earliest()
+    client.force_login(viewer)
+    response = client.post(
+        reverse(
+            "admin:cooperation_exchange_simple_history",
+            args=[exchange.pk, version.history_id],
+        ),
+        exchange_form(exchange, title_en="Reverted by a viewer"),
+    )
+    assert response.status_code == 403
+    exchange.refresh_from_db()
+    assert exchange.title_en != "Reverted by a viewer"
+
+
+def test_editor_can_revert_through_the_history_form(client, editor, records):
+    exchange = records["exchange"]
+    version = exchange.history.earliest()
+    client.force_login(editor)
+    response = client.post(
+        reverse(
+            "admin:cooperation_exchange_simple_history",
+            args=[exchange.pk, version.history_id],
+        ),
+        exchange_form(exchange, title_en="Reverted by an editor"),
+    )
+    assert response.status_code == 302
+    exchange.refresh_from_db()
+    assert exchange.title_en == "Reverted by an editor"

@@ -11,6 +11,7 @@ from cooperation.models import (
     Exchange,
     FieldOfEducation,
     Institution,
+    Interest,
 )
 from tests.factories import (
     PDF_BYTES,
@@ -162,3 +163,10 @@ def test_public_documents_are_public_ones_of_public_agreements(settings, tmp_pat
     document(shown, public=False)
     document(hidden, public=True)
     assert list(AgreementDocument.objects.public()) == [visible]
+
+
+def test_interest_registrations_are_never_public():
+    Interest.objects.create(
+        exchange=make_exchange(), name="A", email="a@example.org", consent=True
+    )
+    assert not Interest.objects.public().exists()

@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -8,11 +9,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import search as full_text
 from .base import Record, RecordQuerySet
 from .exchange_kind import ExchangeKind
 
 
 class AgreementQuerySet(RecordQuerySet):
+    def search(self, text: str):
+        """Agreements whose title or reference (weight A) or public summary
+        (weight B) match ``text`` in any language, annotated with ``rank`` and
+        ordered by it. Internal notes are never searched. Empty text filters
+        nothing."""
+        return full_text.search(self, text)
+
     def public(self):
         """Published agreements that have been signed (or since terminated)."""
         return self.filter(
@@ -175,12 +184,20 @@ class Agreement(Record):
         blank=True,
     )
 
+    # Never internal_notes: search results are public.
+    search_vector = full_text.search_vector_field(
+        primary="title", primary_others=("reference",), secondary="summary"
+    )
+
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
         ordering = ["-signed_on", "title"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="agreement_search_vector_gin"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["reference"],
@@ -254,6 +271,11 @@ class Agreement(Record):
             errors["predecessor"] = _("An agreement cannot follow itself.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def state_label(self) -> str:
+        """The label of the ``state`` annotation (needs ``with_state()``)."""
+        return self.State(self.state).label
 
     @property
     def lineage_chain(self) -> list["Agreement"]:

@@ -1,5 +1,6 @@
 import datetime
 
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -8,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .. import search as full_text
 from .base import Record, RecordQuerySet
 from .exchange_kind import ExchangeKind
+from .institution import Institution
 
 
 class ExchangeQuerySet(RecordQuerySet):
@@ -46,6 +49,28 @@ class ExchangeQuerySet(RecordQuerySet):
         """Not cancelled and not yet started on ``on``."""
         on = on or timezone.localdate()
         return self.filter(cancelled=False, starts_on__gt=on)
+
+    def search(self, text: str):
+        """Exchanges whose title (weight A) or summary (weight B) match
+        ``text`` in any language, or whose host or a partner institution
+        matches it (so 上海 finds the Shanghai Conservatory's exchanges),
+        annotated with ``rank`` (of the exchange's own texts) and ordered by
+        it. One query; each branch uses its own index. Empty text filters
+        nothing."""
+
+        def through_institutions(query):
+            institutions = Institution._base_manager.filter(
+                full_text.matches(query)
+            ).values("pk")
+            partnered = Exchange.partners.through.objects.filter(
+                institution__in=institutions
+            ).values("exchange_id")
+            return [
+                full_text.any_of("host_id", institutions),
+                full_text.any_of("pk", partnered),
+            ]
+
+        return full_text.search(self, text, also=through_institutions)
 
 
 class Exchange(Record):
@@ -142,6 +167,7 @@ class Exchange(Record):
         help_text=_("E.g. a prize won, a certificate, a performance given."),
     )
     cancelled = models.BooleanField(_("cancelled"), default=False)
+    search_vector = full_text.search_vector_field(primary="title", secondary="summary")
 
     objects = ExchangeQuerySet.as_manager()
 
@@ -149,6 +175,9 @@ class Exchange(Record):
         verbose_name = _("exchange")
         verbose_name_plural = _("exchanges")
         ordering = ["-starts_on", "title"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="exchange_search_vector_gin"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
@@ -188,6 +217,11 @@ class Exchange(Record):
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def state_label(self) -> str:
+        """The label of the ``state`` annotation (needs ``with_state()``)."""
+        return self.State(self.state).label
 
     @property
     def location_city(self) -> str:

@@ -1,3 +1,4 @@
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .. import search as full_text
 from ..identifiers import (
     ERASMUS_CODE_REGEX,
     PIC_REGEX,
@@ -24,7 +26,12 @@ IDENTIFIER_FIELDS = ("erasmus_code", "schac_code", "pic", "other_identifier")
 
 
 class InstitutionQuerySet(RecordQuerySet):
-    pass
+    def search(self, text: str):
+        """Institutions whose names, official name, acronym, identifiers
+        (weight A), aliases or description (weight B) match ``text`` in any
+        language, annotated with ``rank`` and ordered by it (see
+        cooperation/search.py). Empty text filters nothing."""
+        return full_text.search(self, text)
 
 
 class Institution(Record):
@@ -180,6 +187,12 @@ class Institution(Record):
     )
     description = models.TextField(_("description"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    search_vector = full_text.search_vector_field(
+        primary="name",
+        primary_others=("official_name", "acronym", *IDENTIFIER_FIELDS),
+        secondary="description",
+        secondary_others=("aliases",),
+    )
 
     objects = InstitutionQuerySet.as_manager()
 
@@ -187,6 +200,9 @@ class Institution(Record):
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
         ordering = ["name"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="institution_search_vector_gin"),
+        ]
         constraints = [
             *(
                 models.UniqueConstraint(

@@ -4,6 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+class InterestQuerySet(models.QuerySet):
+    def public(self):
+        """Interest registrations are never public."""
+        return self.none()
+
+
 class Interest(models.Model):
     """A member of the public's registration of interest in an exchange.
     Never public; deleted after the retention period."""
@@ -32,6 +38,8 @@ class Interest(models.Model):
     )
     created = models.DateTimeField(_("received"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = InterestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("interest registration")

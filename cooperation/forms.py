@@ -1,0 +1,58 @@
+"""Public forms."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Interest
+
+
+class InterestForm(forms.ModelForm):
+    """Register interest in an exchange. ``website`` is a honeypot: hidden
+    from people (and from screen readers), filled in by bots."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the organisers of this exchange may contact me about it. "
+            "My details are not published and are deleted after a year."
+        ),
+        error_messages={
+            "required": _("Please agree to be contacted, or we cannot reply.")
+        },
+    )
+
+    class Meta:
+        model = Interest
+        fields = ["name", "email", "organisation", "message", "consent"]
+        labels = {
+            "name": _("Your name"),
+            "email": _("Your e-mail address"),
+            "organisation": _("School, university or organisation"),
+            "message": _("Message"),
+        }
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "interest-form"
+        self.helper.attrs = {"novalidate": ""}  # our messages, not the browser's
+        self.helper.layout = Layout(
+            Field("name", autocomplete="name"),
+            Field("email", autocomplete="email"),
+            Field("organisation", autocomplete="organization"),
+            "message",
+            "consent",
+            Div("website", css_class="honeypot", aria_hidden="true"),
+            Submit("submit", _("Register my interest")),
+        )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))

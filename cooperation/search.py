@@ -1,0 +1,224 @@
+"""Full-text search over names, aliases, titles and summaries in four languages.
+
+Only what ships with PostgreSQL and its contrib modules (unaccent), so that
+any hosted PostgreSQL runs it. The pieces:
+
+* Documents: each searchable model has a stored ``search_vector`` column
+  (a ``GeneratedField``, so bulk updates and imports keep it right without
+  triggers) with a GIN index. It is computed by the SQL function
+  ``cooperation_search_vector`` that migration 0004 creates:
+
+  - English, Dutch and French texts through their own stemming
+    configurations, every text also through ``simple`` (names, aliases and
+    codes have no language), all with accents removed;
+  - every run of Chinese (also Japanese and Korean) characters as its single
+    characters and its overlapping two-character grams, at positions that
+    make consecutive grams adjacent. "上海音乐学院" gives 上 海 音 乐 学 院
+    and 上海 海音 音乐 乐学 学院.
+
+  Names and titles get weight A, summaries, descriptions and aliases B.
+
+* Queries (``build_query``): a word in a Latin script matches any of the
+  four configurations (so "performances" finds "performance", "ecole" finds
+  "école", "muziek" finds Dutch text); a word that one of the languages
+  treats as a stop word ("de", "the", "van") is not required. A Chinese run
+  of one character looks up that character, of two the two-character gram,
+  of three or more the phrase of its consecutive grams (上海音乐 is
+  上海 <-> 海音 <-> 音乐), so word order counts and 上海 does not find 海上.
+  All words and runs must match. Every lookup is one GIN index key, which is
+  why one- and two-character terms are served by the index (pg_trgm cannot:
+  it makes no trigram from two characters).
+
+Exchanges are also found through their host and partner institutions (a
+search for 上海 finds the Shanghai Conservatory's exchanges). All terms must
+then match within one record, the exchange, its host or one partner: "上海
+orchestra" does not find an orchestra tour hosted in Shanghai unless the
+exchange's own texts say Shanghai too.
+
+User input never becomes tsquery syntax: Latin words go through
+``plainto_tsquery``, which ignores operators, and Chinese runs contain only
+Chinese characters by construction.
+"""
+
+import re
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import (
+    SearchQueryCombinable,
+    SearchQueryField,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import models
+from django.db.models import F, Func, Value
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+
+# Han (with extension A, compatibility ideographs and the supplementary
+# planes), kana and hangul. The same ranges are in migration 0004's SQL.
+CJK_RANGES = (
+    "\u3040-\u30ff"
+    "\u3400-\u4dbf"
+    "\u4e00-\u9fff"
+    "\uac00-\ud7af"
+    "\uf900-\ufaff"
+    "\U00020000-\U0003134f"
+)
+CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
+# Longest input considered: the rest is cut off (a search box, not a parser).
+MAX_QUERY_LENGTH = 200
+
+
+# The translated columns' suffixes, in the order of the SQL function's arguments.
+VECTOR_LANGUAGES = ("en", "nl", "fr", "zh_hans")
+
+
+def _vector(weight: str, translated: str, others: tuple[str, ...]) -> Func:
+    # Plain Func (not a subclass) so that migrations need nothing from here.
+    return Func(
+        Value(weight),
+        *(F(f"{translated}_{language}") for language in VECTOR_LANGUAGES),
+        *(F(name) for name in others),
+        function="cooperation_search_vector",
+        output_field=SearchVectorField(),
+    )
+
+
+def search_vector_field(
+    *,
+    primary: str,
+    secondary: str,
+    primary_others: tuple[str, ...] = (),
+    secondary_others: tuple[str, ...] = (),
+) -> models.GeneratedField:
+    """The stored ``search_vector`` of a model: the translated field
+    ``primary`` (e.g. "title": title_en, title_nl, ...) and the plain fields
+    ``primary_others`` with weight A, ``secondary`` and ``secondary_others``
+    with weight B. Give it a GIN index in ``Meta.indexes``."""
+    return models.GeneratedField(
+        expression=Func(
+            _vector("A", primary, primary_others),
+            _vector("B", secondary, secondary_others),
+            template="(%(expressions)s)",
+            arg_joiner=" || ",
+            output_field=SearchVectorField(),
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        verbose_name=_("search vector"),
+    )
+
+
+class TsQuery(SearchQueryCombinable, Func):
+    """A tsquery-valued SQL function call; combine with ``&``, ``|``."""
+
+    output_field = SearchQueryField()
+    config = None  # read by SearchQueryCombinable when combining
+
+
+class Matches(Func):
+    """``vector @@ query``: usable directly in ``filter()`` and ``Q()``."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = models.BooleanField()
+
+
+class AnyOf(Func):
+    """``column = ANY(ARRAY(subquery))``: the subquery runs once, and the
+    column's index serves the condition even inside an OR (where
+    ``column IN (subquery)`` would make PostgreSQL scan the whole table)."""
+
+    output_field = models.BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, array = self.get_source_expressions()
+        column_sql, column_params = compiler.compile(column)
+        array_sql, array_params = compiler.compile(array)
+        return f"({column_sql} = ANY({array_sql}))", (*column_params, *array_params)
+
+
+def any_of(column: str, queryset: models.QuerySet) -> AnyOf:
+    """The condition "``column`` is one of the values ``queryset`` selects"
+    (a one-column ``values()`` queryset), in a form an index can serve
+    within an OR."""
+    return AnyOf(F(column), ArraySubquery(queryset.order_by()))
+
+
+def _quote_lexeme(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def cjk_query_text(run: str) -> str:
+    """The tsquery text for a run of Chinese characters (see the module
+    docstring): 乐 -> '乐', 上海 -> '上海', 上海音 -> '上海' <-> '海音'."""
+    if len(run) == 1:
+        return _quote_lexeme(run)
+    grams = [run[i : i + 2] for i in range(len(run) - 1)]
+    return " <-> ".join(_quote_lexeme(gram) for gram in grams)
+
+
+def split_terms(text: str) -> tuple[list[str], list[str]]:
+    """Split input into Latin-script words and runs of Chinese characters."""
+    text = text[:MAX_QUERY_LENGTH]
+    runs = CJK_RUN.findall(text)
+    words = CJK_RUN.sub(" ", text).split()
+    # Keep only words with a letter or digit: "&", "|", "!(" are no words.
+    words = [word for word in words if any(ch.isalnum() for ch in word)]
+    return words, runs
+
+
+def build_query(text: str | None) -> TsQuery | None:
+    """A tsquery expression for the user's ``text``, or None when the text
+    has nothing to search for (empty, punctuation only)."""
+    words, runs = split_terms(text or "")
+    if not words and not runs:
+        return None
+    parts = []
+    if words:
+        # Stop words and the four configurations: see the SQL function.
+        parts.append(
+            TsQuery(
+                *(Value(word) for word in words), function="cooperation_words_tsquery"
+            )
+        )
+    parts += [
+        TsQuery(Cast(Value(cjk_query_text(run)), SearchQueryField()), function="")
+        for run in runs
+    ]
+    query = parts[0]
+    for part in parts[1:]:
+        query = query & part
+    return query
+
+
+def matches(query, vector: str = "search_vector") -> Matches:
+    """The condition ``vector @@ query`` (served by the vector's GIN index)."""
+    return Matches(F(vector), query)
+
+
+def rank(query, vector: str = "search_vector") -> SearchRank:
+    """``ts_rank`` of the vector for ``query``: title and name matches (weight
+    A) count more than summary, description and alias matches (weight B)."""
+    return SearchRank(F(vector), query)
+
+
+def search(queryset: models.QuerySet, text: str | None, *, also=None):
+    """Filter ``queryset`` to rows whose ``search_vector`` matches ``text``,
+    or that meet one of the conditions ``also(query)`` returns; annotate
+    ``rank`` (of the row's own vector) and order by it, best first, then by
+    the model's ordering.
+
+    Empty or punctuation-only text filters nothing (``rank`` is 0)."""
+    query = build_query(text)
+    ordering = ["-rank", *queryset.model._meta.ordering]
+    if query is None:
+        return queryset.annotate(
+            rank=Value(0.0, output_field=models.FloatField())
+        ).order_by(*ordering)
+    condition = models.Q(matches(query))
+    for other in also(query) if also else ():
+        # With each condition indexable (see any_of), PostgreSQL ORs the
+        # index scans into one bitmap and reads each matching row once.
+        condition |= models.Q(other)
+    return queryset.filter(condition).annotate(rank=rank(query)).order_by(*ordering)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Make sure the tools the browser and HTML tests need are installed:
+# Chromium and CJK fonts (Debian packages), Java (for the Nu validator) and
+# the npm packages in package.json (axe-core, vnu-jar). Installs what is
+# missing when run as root on Debian/Ubuntu; otherwise says what to install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+grep -q "Noto Sans CJK" < <(fc-list 2>/dev/null) || missing+=(fonts-noto-cjk)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test tools: installing ${missing[*]} with apt-get" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq "${missing[@]}" >&2
+  else
+    echo "test tools: please install ${missing[*]} (Debian/Ubuntu: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+fi
+
+# npm packages, reinstalled only when the lock file changed.
+if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.installed ]; then
+  npm ci --no-audit --no-fund --loglevel=error >&2
+  touch node_modules/.installed
+fi

@@ -1,0 +1,124 @@
+"""What only a browser shows: accessibility, the language switch, search,
+filters and pagination, the interest form, the map, a phone-sized screen."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cooperation.models import Agreement, Exchange, Institution, Interest
+from tests.browser.conftest import axe_violations
+
+LANGUAGES = ["en", "zh-hans", "nl", "fr"]
+
+
+def page_types(site: str, language: str) -> dict[str, str]:
+    exchange = Exchange.objects.public().get(
+        slug="antwerp-composition-teachers-in-shanghai"
+    )
+    institution = Institution.objects.public().get(
+        slug="shanghai-conservatory-of-music"
+    )
+    agreement = Agreement.objects.public().get(slug="shcm-ap-mou-musical-talent")
+    base = f"{site}/{language}"
+    return {
+        "home": f"{base}/",
+        "exchange list": f"{base}/exchanges/",
+        "exchange detail": f"{base}/exchanges/{exchange.slug}/",
+        "institution list": f"{base}/institutions/",
+        "institution detail": f"{base}/institutions/{institution.slug}/",
+        "agreement list": f"{base}/agreements/",
+        "agreement detail": f"{base}/agreements/{agreement.slug}/",
+        "map": f"{base}/institutions/map/",
+        "statistics": f"{base}/statistics/",
+        "not found": f"{base}/no-such-page/",
+    }
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_type_has_no_accessibility_violations(browser, site, language):
+    # axe is injected as a script, which the site's CSP rightly refuses.
+    page = browser.new_context(bypass_csp=True).new_page()
+    failures = {}
+    for name, address in page_types(site, language).items():
+        page.goto(address)
+        violations = axe_violations(page)
+        if violations:
+            failures[name] = violations
+    assert failures == {}
+
+
+def test_language_switch_keeps_page_and_filters(page, site):
+    page.goto(f"{site}/en/exchanges/?kind=teacher&sort=title")
+    page.get_by_role("link", name="简体中文").click()
+    expect(page).to_have_url(
+        re.compile(r"/zh-hans/exchanges/\?kind=teacher&sort=title$")
+    )
+    expect(page.locator("#id_kind")).to_have_value("teacher")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    page.get_by_role("link", name="Français").click()
+    expect(page).to_have_url(re.compile(r"/fr/exchanges/\?kind=teacher&sort=title$"))
+
+
+def test_search_filter_and_paginate(page, site):
+    page.goto(f"{site}/zh-hans/exchanges/")
+    page.locator("#id_q").fill("上海")
+    page.locator("form.catalog-filters button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"q=%E4%B8%8A%E6%B5%B7"))
+    titles = page.locator(".list-results .card-title").all_inner_texts()
+    assert titles and all(title for title in titles)
+    assert any(
+        "上海" in text for text in page.locator(".list-results").all_inner_texts()
+    )
+
+    page.goto(f"{site}/en/exchanges/")
+    page.locator("#id_kind").select_option("internship")
+    page.locator("form.catalog-filters button[type=submit]").click()
+    subtitles = page.locator(".list-results .card-subtitle").all_inner_texts()
+    assert subtitles and all(s.startswith("Internship") for s in subtitles)
+
+    page.goto(f"{site}/en/exchanges/")
+    page.get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.locator(".pagination [aria-current=page]")).to_have_text("2")
+
+
+def test_interest_form_shows_errors_then_registers(page, site):
+    exchange = Exchange.objects.public().open_for_applications().first()
+    page.goto(f"{site}/en/exchanges/{exchange.slug}/")
+    form = page.locator("#interest-form")
+    form.get_by_label("Your name").fill("Li Wei")
+    form.get_by_label("Your e-mail address").fill("not an address")
+    form.get_by_role("button", name="Register my interest").click()
+    expect(page.locator("#id_email")).to_have_class(re.compile("is-invalid"))
+    expect(page.locator("#id_name")).to_have_value("Li Wei")
+    assert not Interest.objects.filter(name="Li Wei").exists()
+
+    form = page.locator("#interest-form")
+    form.get_by_label("Your e-mail address").fill("li.wei@example.org")
+    form.get_by_label(re.compile("I agree")).check()
+    form.get_by_role("button", name="Register my interest").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "your interest has been registered"
+    )
+    assert Interest.objects.filter(email="li.wei@example.org").exists()
+
+
+def test_map_shows_a_marker_per_located_institution(page, site):
+    page.goto(f"{site}/en/institutions/map/")
+    located = Institution.objects.public().filter(latitude__isnull=False).count()
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(located)
+    # Markers overlap at this zoom; open one from the keyboard.
+    page.get_by_role("button", name="Shanghai Conservatory of Music").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup-content a")).to_have_text(
+        "Shanghai Conservatory of Music"
+    )
+
+
+@pytest.mark.parametrize("path", ["/zh-hans/exchanges/", "/zh-hans/statistics/"])
+def test_phone_width_needs_no_sideways_scrolling(page, site, path):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(site + path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
