@@ -132,7 +132,7 @@ def exchange_csv(request):
         (_("City"), lambda e: e.location_city),
         (_("Country"), lambda e: e.location_country.name),
         (_("State"), lambda e: e.state_label),
-        (_("Address"), lambda e: request.build_absolute_uri(e.get_absolute_url())),
+        (_("Web address"), lambda e: request.build_absolute_uri(e.get_absolute_url())),
     ]
     writer = csv.writer(_Echo())
 

@@ -122,3 +122,12 @@ def test_phone_width_needs_no_sideways_scrolling(page, site, path):
     page.goto(site + path)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+
+
+def test_detail_pages_print_without_navigation_or_form(page, site):
+    exchange = Exchange.objects.public().open_for_applications().first()
+    page.goto(f"{site}/en/exchanges/{exchange.slug}/")
+    page.emulate_media(media="print")
+    expect(page.locator("nav.site-navbar")).to_be_hidden()
+    expect(page.locator("#interest")).to_be_hidden()
+    expect(page.locator("h1")).to_be_visible()
