@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
+    "import_export",
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",

@@ -3,6 +3,7 @@ from .agreement import (
     AgreementDocument,
     AgreementExchangeKind,
     AgreementParty,
+    AgreementReminder,
 )
 from .exchange import Exchange
 from .exchange_kind import ExchangeKind
@@ -16,6 +17,7 @@ __all__ = [
     "AgreementDocument",
     "AgreementExchangeKind",
     "AgreementParty",
+    "AgreementReminder",
     "Exchange",
     "ExchangeKind",
     "FieldOfEducation",

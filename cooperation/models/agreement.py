@@ -468,3 +468,36 @@ class AgreementExchangeKind(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class AgreementReminder(models.Model):
+    """One expiry reminder sent (or due and covered by a later one): each lead
+    time is sent once per agreement and expiry date."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    expires_on = models.DateField(
+        _("expiry date reminded of"),
+        help_text=_("A new expiry date starts the reminders afresh."),
+    )
+    lead_days = models.PositiveSmallIntegerField(_("days before expiry"))
+    recipients = models.TextField(_("sent to"), blank=True)
+    sent = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        ordering = ["-sent"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "expires_on", "lead_days"],
+                name="agreementreminder_once_per_lead_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} – {self.lead_days}"
