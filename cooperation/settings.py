@@ -201,6 +201,13 @@ CONTENT_SECURITY_POLICY = {
 INTEREST_RATE_LIMIT = env_int("INTEREST_RATE_LIMIT", 5)
 INTEREST_RATE_WINDOW_MINUTES = env_int("INTEREST_RATE_WINDOW_MINUTES", 60)
 
+# Expiry reminders: days before expiry (send_agreement_reminders).
+AGREEMENT_REMINDER_DAYS = [
+    int(days) for days in env_list("AGREEMENT_REMINDER_DAYS", "180,90,30,7")
+]
+# Interest registrations are deleted after this many months (purge_interests).
+INTEREST_RETENTION_MONTHS = env_int("INTEREST_RETENTION_MONTHS", 12)
+
 SITE_NAME = os.environ.get("SITE_NAME", "Cooperation registry")
 # The public address, for links in e-mails (no trailing slash).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -18,8 +18,8 @@ _numbers = itertools.count(1)
 
 
 def make_user(username: str, *, group: Group | None = None, **fields) -> User:
-    fields = {"is_staff": True, **fields}
-    user = User.objects.create_user(username, f"{username}@example.org", "pw", **fields)
+    fields = {"is_staff": True, "email": f"{username}@example.org", **fields}
+    user = User.objects.create_user(username, password="pw", **fields)
     if group:
         user.groups.add(group)
     return user
