@@ -8,13 +8,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     Agreement,
     AgreementDocument,
@@ -26,6 +29,7 @@ from .models import (
     Interest,
     User,
 )
+from .paginators import EstimatedCountPaginator
 
 EXPIRY_WARNING_DAYS = 90
 
@@ -55,6 +59,9 @@ class RecordAdmin(HistoryAdmin, TranslationAdmin):
     """Shared by the public record types: history, translations, publishing."""
 
     actions = ["publish", "unpublish"]
+    # Fast on a million rows: no exact COUNT of a whole large table.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     readonly_fields = ("is_sample", "created", "updated")
     save_on_top = True
     # A web address typed without a scheme means https (Django 6's default).
@@ -127,6 +134,19 @@ class ExpiringFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "90":
             return queryset.expiring_within(EXPIRY_WARNING_DAYS)
+        return queryset
+
+
+class StartingSoonFilter(admin.SimpleListFilter):
+    title = _("start")
+    parameter_name = "starting"
+
+    def lookups(self, request, model_admin):
+        return [("30", _("starts within 30 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "30":
+            return queryset.starting_within(30)
         return queryset
 
 
@@ -343,15 +363,70 @@ class AgreementAdmin(ExpiryDisplay, RecordAdmin):
             },
         ),
         (_("Scope"), {"fields": ("fields",)}),
-        (_("Lineage"), {"fields": ("predecessor", "lineage")}),
+        (_("Lineage"), {"fields": ("predecessor", "lineage", "lineage_overview")}),
         (
             _("Publication and history"),
             {"fields": ("slug", "published", *RecordAdmin.readonly_fields)},
         ),
     )
+    readonly_fields = (*RecordAdmin.readonly_fields, "lineage_overview")
+    actions = [*RecordAdmin.actions, "renew"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_state()
+
+    @admin.display(description=_("chain of agreements"))
+    def lineage_overview(self, agreement):
+        """Earlier agreements, this one, and those that follow it."""
+        if not agreement.pk:
+            return "–"
+        items = [
+            format_html(
+                '<li><a href="{}">{}</a> ({})</li>',
+                reverse("admin:cooperation_agreement_change", args=[earlier.pk]),
+                earlier,
+                earlier.signed_on or _("not signed"),
+            )
+            for earlier in agreement.lineage_chain
+        ]
+        items.append(format_html("<li><strong>{}</strong></li>", agreement))
+        items += [
+            format_html(
+                '<li><a href="{}">{}</a> – {}</li>',
+                reverse("admin:cooperation_agreement_change", args=[later.pk]),
+                later,
+                later.get_lineage_display(),
+            )
+            for later in agreement.successors.order_by("created")
+        ]
+        return format_html(
+            "<ol>{}</ol>", format_html_join("", "{}", ((i,) for i in items))
+        )
+
+    @admin.action(
+        description=_("Renew: make a draft successor of each selected agreement"),
+        permissions=["add"],
+    )
+    def renew(self, request, queryset):
+        successors = [
+            services.agreement_renew(agreement=agreement) for agreement in queryset
+        ]
+        if len(successors) == 1:
+            self.message_user(
+                request,
+                _("The draft renewal was made; complete its dates and sign it."),
+                messages.SUCCESS,
+            )
+            return redirect("admin:cooperation_agreement_change", successors[0].pk)
+        self.message_user(
+            request,
+            ngettext(
+                "%d draft renewal made.", "%d draft renewals made.", len(successors)
+            )
+            % len(successors),
+            messages.SUCCESS,
+        )
+        return None
 
     @admin.display(description=_("state"), ordering="state")
     def state_display(self, agreement):
@@ -397,6 +472,7 @@ class ExchangeAdmin(RecordAdmin):
     )
     list_filter = (
         ExchangeStateFilter,
+        StartingSoonFilter,
         "kind",
         "mode",
         BroadFieldFilter,
@@ -484,13 +560,15 @@ class FieldOfEducationAdmin(HistoryAdmin, TranslationAdmin):
 @admin.register(Interest)
 class InterestAdmin(HistoryAdmin):
     list_display = ("created", "name", "email", "organisation", "exchange", "status")
-    list_filter = ("status",)
+    list_editable = ("status",)
+    list_filter = ("status", ("created", admin.DateFieldListFilter), "exchange__kind")
     search_fields = ("name", "email", "organisation", "exchange__title_en")
     ordering = ("-created",)
     date_hierarchy = "created"
     list_select_related = ("exchange",)
     autocomplete_fields = ("exchange",)
     readonly_fields = ("created", "updated")
+    actions = ["mark_answered", "mark_spam"]
     fields = (
         "exchange",
         "name",
@@ -502,6 +580,28 @@ class InterestAdmin(HistoryAdmin):
         "created",
         "updated",
     )
+
+    @admin.action(description=_("Mark as answered"), permissions=["change"])
+    def mark_answered(self, request, queryset):
+        self._mark(request, queryset, Interest.Status.ANSWERED)
+
+    @admin.action(description=_("Mark as spam"), permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self._mark(request, queryset, Interest.Status.SPAM)
+
+    def _mark(self, request, queryset, status: str) -> None:
+        # One by one, so that each change enters the history with its user.
+        changed = 0
+        for interest in queryset.exclude(status=status):
+            interest.status = status
+            interest.save(update_fields=["status", "updated"])
+            changed += 1
+        self.message_user(
+            request,
+            ngettext("%d registration marked.", "%d registrations marked.", changed)
+            % changed,
+            messages.SUCCESS,
+        )
 
 
 # Users ---------------------------------------------------------------------

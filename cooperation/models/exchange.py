@@ -45,6 +45,15 @@ class ExchangeQuerySet(RecordQuerySet):
     def open_for_applications(self, on: datetime.date | None = None):
         return self.in_state(Exchange.State.OPEN, on)
 
+    def starting_within(self, days: int, on: datetime.date | None = None):
+        """Not cancelled, starting in the next ``days`` days from ``on``."""
+        on = on or timezone.localdate()
+        return self.filter(
+            cancelled=False,
+            starts_on__gte=on,
+            starts_on__lte=on + datetime.timedelta(days=days),
+        )
+
     def upcoming(self, on: datetime.date | None = None):
         """Not cancelled and not yet started on ``on``."""
         on = on or timezone.localdate()

@@ -1,0 +1,139 @@
+"""The admin's first page, renewals from the admin, interest statuses, and
+changelists that stay fast at scale."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cooperation.models import Agreement, Exchange, Interest
+from cooperation.paginators import EstimatedCountPaginator, estimated_rows
+from tests.factories import make_agreement, make_exchange, make_institution
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2027, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(time_machine):
+    time_machine.move_to(datetime.datetime(2027, 6, 15, 9, tzinfo=datetime.UTC))
+
+
+def test_dashboard_shows_what_needs_attention(client, editor):
+    soon = make_agreement(
+        title_en="Expiring MoU", expires_on=TODAY + datetime.timedelta(days=40)
+    )
+    make_agreement(
+        title_en="Later MoU", expires_on=TODAY + datetime.timedelta(days=400)
+    )
+    starting = make_exchange(
+        title_en="Starting soon",
+        starts_on=TODAY + datetime.timedelta(days=10),
+        ends_on=None,
+    )
+    make_exchange(
+        title_en="Starting later",
+        starts_on=TODAY + datetime.timedelta(days=100),
+        ends_on=None,
+    )
+    Interest.objects.create(
+        exchange=starting, name="Li Wei", email="li@example.org", consent=True
+    )
+    client.force_login(editor)
+    client.post(
+        reverse("admin:cooperation_exchange_changelist"),
+        {"action": "unpublish", "_selected_action": [starting.pk]},
+    )
+    page = client.get(reverse("admin:index")).text
+    dashboard = client.get(reverse("admin:index")).context["dashboard"]
+    assert list(dashboard["expiring"]) == [soon]
+    assert list(dashboard["starting"]) == [starting]
+    assert [i.name for i in dashboard["interests"]] == ["Li Wei"]
+    assert dashboard["changes"][0]["who"] == editor
+    assert dashboard["changes"][0]["what"] == "Starting soon"
+    assert "Expiring MoU" in page and "Starting soon" in page
+    assert "?expiring=90" in page and "?starting=30" in page
+    assert "status__exact=new" in page
+
+
+def test_dashboard_links_give_the_filtered_lists(client, editor):
+    make_exchange(starts_on=TODAY + datetime.timedelta(days=10), ends_on=None)
+    make_exchange(starts_on=TODAY + datetime.timedelta(days=100), ends_on=None)
+    client.force_login(editor)
+    response = client.get(
+        reverse("admin:cooperation_exchange_changelist"), {"starting": "30"}
+    )
+    assert response.context["cl"].result_count == 1
+
+
+def test_renew_action_makes_the_draft_successor(client, editor):
+    one, two = make_institution(), make_institution()
+    agreement = make_agreement(title_en="Old MoU", parties=[one, two])
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:cooperation_agreement_changelist"),
+        {"action": "renew", "_selected_action": [agreement.pk]},
+    )
+    successor = Agreement.objects.get(predecessor=agreement)
+    assert response.url == reverse(
+        "admin:cooperation_agreement_change", args=[successor.pk]
+    )
+    assert successor.status == "draft" and successor.parties.count() == 2
+    page = client.get(response.url).text
+    assert "Old MoU" in page  # the chain on the change page
+    old_page = client.get(
+        reverse("admin:cooperation_agreement_change", args=[agreement.pk])
+    ).text
+    assert (
+        reverse("admin:cooperation_agreement_change", args=[successor.pk]) in old_page
+    )
+
+
+def test_viewer_cannot_renew(client, viewer):
+    agreement = make_agreement()
+    client.force_login(viewer)
+    client.post(
+        reverse("admin:cooperation_agreement_changelist"),
+        {"action": "renew", "_selected_action": [agreement.pk]},
+    )
+    assert not Agreement.objects.filter(predecessor=agreement).exists()
+
+
+def test_interest_status_actions_and_filter(client, editor):
+    exchange = make_exchange()
+    spam = Interest.objects.create(
+        exchange=exchange, name="Buy now", email="spam@example.org", consent=True
+    )
+    real = Interest.objects.create(
+        exchange=exchange, name="Li Wei", email="li@example.org", consent=True
+    )
+    client.force_login(editor)
+    url = reverse("admin:cooperation_interest_changelist")
+    client.post(url, {"action": "mark_spam", "_selected_action": [spam.pk]})
+    client.post(url, {"action": "mark_answered", "_selected_action": [real.pk]})
+    spam.refresh_from_db()
+    real.refresh_from_db()
+    assert (spam.status, real.status) == ("spam", "answered")
+    assert spam.history.first().history_user == editor
+    listed = client.get(url, {"status__exact": "spam"}).context["cl"].result_list
+    assert list(listed) == [spam]
+
+
+def test_small_or_filtered_lists_are_counted_exactly():
+    for _ in range(3):
+        make_exchange()
+    queryset = Exchange.objects.all()
+    assert estimated_rows(queryset.filter(kind="teacher")) is None
+    paginator = EstimatedCountPaginator(queryset.order_by("pk"), 20)
+    assert paginator.count == 3  # small tables are counted exactly
+
+
+def test_estimate_replaces_count_above_the_limit(monkeypatch):
+    make_exchange()
+    monkeypatch.setattr("cooperation.paginators.EXACT_COUNT_LIMIT", -1)
+    monkeypatch.setattr(
+        "cooperation.paginators.estimated_rows", lambda queryset: 1_000_000
+    )
+    paginator = EstimatedCountPaginator(Exchange.objects.order_by("pk"), 20)
+    assert paginator.count == 1_000_000
