@@ -165,7 +165,11 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
-# Agreement documents: PDF only, at most this many bytes.
+# Agreement documents: kept apart from MEDIA_ROOT (never served as plain
+# files); PDF only, at most this many bytes.
+DOCUMENT_ROOT = Path(
+    os.environ.get("DJANGO_DOCUMENT_ROOT", BASE_DIR / "var" / "documents")
+)
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

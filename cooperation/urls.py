@@ -44,6 +44,7 @@ urlpatterns = i18n_patterns(
 
 urlpatterns += [
     path("documents/<int:pk>/", views.document_download, name="document-download"),
+    path("documents/file/<path:name>", views.document_file, name="document-file"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("admin/", admin.site.urls),

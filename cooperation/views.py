@@ -329,6 +329,13 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain")
 
 
+def document_file(request, name: str):
+    """A document by its stored file name (the URL its storage gives, as in
+    the admin), with the same permission check as ``document_download``."""
+    document = get_object_or_404(AgreementDocument, file=name)
+    return document_download(request, pk=document.pk)
+
+
 def document_download(request, pk: int):
     """A public document to anyone; any document to staff allowed to view it.
     Not a media URL, so that staff-only files cannot be guessed."""

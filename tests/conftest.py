@@ -12,6 +12,13 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
+def _file_roots(settings, tmp_path):
+    """Uploads of every test go to its own temporary folders."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DOCUMENT_ROOT = tmp_path / "documents"
+
+
+@pytest.fixture(autouse=True)
 def _reset_language():
     """A request in another language leaves it active in the thread; undo it."""
     yield

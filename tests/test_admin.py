@@ -321,8 +321,7 @@ def agreement_form(agreement, parties=(), documents=(), **changes) -> dict:
     return {**data, **changes}
 
 
-def test_editor_adds_parties_and_a_pdf_inline(client, editor, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_editor_adds_parties_and_a_pdf_inline(client, editor):
     client.force_login(editor)
     agreement = make_agreement()
     one, two = make_institution(), make_institution()
@@ -342,8 +341,7 @@ def test_editor_adds_parties_and_a_pdf_inline(client, editor, settings, tmp_path
     assert AgreementDocument.objects.get(agreement=agreement).file.name.endswith(".pdf")
 
 
-def test_document_that_is_not_a_pdf_is_refused(client, editor, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_document_that_is_not_a_pdf_is_refused(client, editor):
     client.force_login(editor)
     agreement = make_agreement()
     response = client.post(

@@ -49,9 +49,8 @@ def url(name: str, language: str = "en", **kwargs) -> str:
 
 
 @pytest.fixture
-def world(settings, tmp_path):
+def world():
     """A small published world, and one hidden thing of every kind."""
-    settings.MEDIA_ROOT = tmp_path
     ap = make_institution(
         name_en="AP University of Applied Sciences and Arts Antwerp",
         name_zh_hans="安特卫普AP应用科学与艺术大学",
@@ -602,3 +601,20 @@ def test_interest_form_absent_for_completed_exchanges(client, world):
         ends_on=datetime.date(2026, 1, 31),
     )
     assert "interest-form" not in client.get(past.get_absolute_url()).text
+
+
+def test_documents_are_kept_outside_the_media_folder(world, settings):
+    document = world["staff_document"]
+    path = document.file.path
+    assert path.startswith(str(settings.DOCUMENT_ROOT))
+    assert not path.startswith(str(settings.MEDIA_ROOT))
+    assert document.file.url.startswith("/documents/file/")
+
+
+def test_document_file_urls_check_permission_too(client, world, viewer):
+    staff_only = world["staff_document"].file.url
+    public = world["public_document"].file.url
+    assert client.get(public).status_code == 200
+    assert client.get(staff_only).status_code == 404
+    client.force_login(viewer)
+    assert client.get(staff_only).status_code == 200

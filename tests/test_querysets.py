@@ -145,8 +145,7 @@ def test_exchange_filter_by_broad_field_finds_detailed_field():
     assert list(found) == [music]
 
 
-def test_public_documents_are_public_ones_of_public_agreements(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_public_documents_are_public_ones_of_public_agreements():
 
     def document(agreement, public):
         return AgreementDocument.objects.create(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import search as full_text
+from ..storage import document_storage
 from .base import Record, RecordQuerySet
 from .exchange_kind import ExchangeKind
 
@@ -408,6 +409,7 @@ class AgreementDocument(models.Model):
     file = models.FileField(
         _("file (PDF)"),
         upload_to="agreements/%Y/",
+        storage=document_storage,
         validators=[validate_pdf],
         help_text=_("PDF only."),
     )
