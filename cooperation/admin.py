@@ -1,13 +1,21 @@
 """The staff side: one ModelAdmin per record type."""
 
+import copy
 import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models
 from django.db.models import Q
+from django.forms.models import construct_instance
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +25,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import scoping, services
 from .models import (
     Agreement,
     AgreementDocument,
@@ -30,6 +38,14 @@ from .models import (
     User,
 )
 from .paginators import EstimatedCountPaginator
+from .resources import (
+    AgreementResource,
+    ExchangeResource,
+    InstitutionResource,
+    InterestResource,
+    RecordExportMixin,
+    RecordImportExportMixin,
+)
 
 EXPIRY_WARNING_DAYS = 90
 
@@ -55,7 +71,152 @@ class HistoryAdmin(SimpleHistoryAdmin):
         )
 
 
-class RecordAdmin(HistoryAdmin, TranslationAdmin):
+def linked_pks(instance, name: str) -> list:
+    """Primary keys of the records ``instance`` links to through field
+    ``name`` (a query for a many-to-many field)."""
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return []
+    if field.many_to_many:
+        if instance.pk is None:
+            return []
+        records = type(instance)._base_manager.filter(pk=instance.pk)
+        return list(records.values_list(name, flat=True))
+    return [getattr(instance, field.attname)] if field.many_to_one else []
+
+
+def scoped_form(form_class, user, *, judge: bool):
+    """``form_class`` whose links offer only what ``user`` may pick and, when
+    ``judge``, that refuses a save leaving the user's scope (see scoping.py)."""
+
+    class ScopedForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name, field in self.fields.items():
+                queryset = getattr(field, "queryset", None)
+                if queryset is not None and queryset.model in scoping.NARROWED_MODELS:
+                    field.queryset = scoping.choices_for(
+                        user, queryset, current=linked_pks(self.instance, name)
+                    )
+
+        def clean(self):
+            cleaned_data = super().clean()
+            if judge and not self.errors:
+                # The record as it would be saved, without touching the
+                # instance (the form saves it later only if valid).
+                record = construct_instance(self, copy.copy(self.instance))
+                partners = cleaned_data.get("partners")
+                if not scoping.would_involve(user, record, institutions=partners):
+                    raise ValidationError(scoping.refusal(user, self._meta.model))
+            return cleaned_data
+
+    ScopedForm.__name__ = ScopedForm.__qualname__ = form_class.__name__
+    return ScopedForm
+
+
+def scoped_formset(formset_class, user, *, parties: bool):
+    """An inline ``formset_class`` narrowed like ``scoped_form``; the
+    ``parties`` of an agreement must keep one of the user's institutions."""
+
+    class ScopedFormSet(formset_class):
+        form = scoped_form(formset_class.form, user, judge=False)
+
+        def clean(self):
+            super().clean()
+            if not parties or any(self.errors):
+                return
+            institutions = [
+                form.cleaned_data["institution"]
+                for form in self.forms
+                if form.cleaned_data.get("institution")
+                and not form.cleaned_data.get("DELETE")
+            ]
+            if not scoping.would_involve(
+                user, self.instance, institutions=institutions
+            ):
+                raise ValidationError(scoping.refusal(user, Agreement))
+
+    ScopedFormSet.__name__ = ScopedFormSet.__qualname__ = formset_class.__name__
+    return ScopedFormSet
+
+
+class ScopedAdminMixin:
+    """Narrows a staff member tied to institutions to the records that
+    involve them, by URL too (rules in cooperation/scoping.py). Comes before
+    the history admin in the bases so that history pages are narrowed."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        if match and match.url_name == "autocomplete":
+            # Searched by a link's autocomplete (a partner, a host, ...).
+            return scoping.choices_for(request.user, queryset)
+        return scoping.scope_for(request.user, queryset)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and scoping.is_scoped(request.user):
+            # Not Django's "perhaps it was deleted" redirect: say nothing.
+            raise Http404
+        return obj
+
+    def _involves(self, request, obj) -> bool:
+        if obj is None:
+            return True
+        # Asked many times per page; the answer holds for the request.
+        checked = request.__dict__.setdefault("_scope_checked", {})
+        key = (obj._meta.label, obj.pk)
+        if key not in checked:
+            checked[key] = scoping.involves(request.user, obj)
+        return checked[key]
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._involves(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._involves(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._involves(
+            request, obj
+        )
+
+    def _require_in_scope(self, request, object_id) -> None:
+        if scoping.is_scoped(request.user):
+            self.get_object(request, unquote(object_id))  # a 404 outside
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not scoping.is_scoped(request.user):
+            return form
+        # An agreement's parties are in an inline, whose formset judges them.
+        return scoped_form(form, request.user, judge=self.model is not Agreement)
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if scoping.is_scoped(request.user):
+                formset = scoped_formset(
+                    formset, request.user, parties=inline.model is AgreementParty
+                )
+            yield formset, inline
+
+
+class RecordAdmin(ScopedAdminMixin, HistoryAdmin, TranslationAdmin):
     """Shared by the public record types: history, translations, publishing."""
 
     actions = ["publish", "unpublish"]
@@ -171,8 +332,80 @@ class BroadFieldFilter(admin.SimpleListFilter):
 # Institutions ---------------------------------------------------------------
 
 
+class InstitutionForm(forms.ModelForm):
+    """Warns of likely duplicates (the same identifier, or a very similar name
+    in the same country) of an institution being added, or renamed, moved or
+    re-identified, and saves it only once staff tick "Save anyway"."""
+
+    NAMES = ("name_en", "name_zh_hans", "name_nl", "name_fr", "official_name")
+    IDENTIFIERS = ("erasmus_code", "schac_code", "pic", "other_identifier")
+
+    save_anyway = forms.BooleanField(
+        label=_("Save anyway"),
+        required=False,
+        # A check box only once likely duplicates have been found.
+        widget=forms.HiddenInput,
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        watched = {*self.NAMES, *self.IDENTIFIERS, "country"}
+        if cleaned_data.get("save_anyway") or (
+            self.instance.pk and not watched & set(self.changed_data)
+        ):
+            return cleaned_data
+        duplicates = Institution.objects.likely_duplicates(
+            name=[cleaned_data.get(name) or "" for name in self.NAMES],
+            country=cleaned_data.get("country") or "",
+            identifiers={name: cleaned_data.get(name) for name in self.IDENTIFIERS},
+            exclude_pk=self.instance.pk,
+        )[:10]
+        if duplicates:
+            field = self.fields["save_anyway"]
+            field.widget = forms.CheckboxInput()
+            field.help_text = format_html(
+                '<ul class="likely-duplicates">{}</ul>',
+                format_html_join(
+                    "",
+                    '<li><a href="{}" target="_blank">{}</a> ({})</li>',
+                    (
+                        (
+                            reverse(
+                                "admin:cooperation_institution_change", args=[d.pk]
+                            ),
+                            d.name_en or d.name,
+                            ", ".join(
+                                str(part)
+                                for part in (
+                                    d.city,
+                                    d.country.name,
+                                    *(getattr(d, name) for name in self.IDENTIFIERS),
+                                )
+                                if part
+                            ),
+                        )
+                        for d in duplicates
+                    ),
+                ),
+            )
+            self.add_error(
+                "save_anyway",
+                ValidationError(
+                    _(
+                        "This looks like an institution already in the registry: "
+                        "see the likely duplicates below. If it is a different "
+                        "institution, tick “Save anyway” and save again."
+                    ),
+                    code="likely_duplicate",
+                ),
+            )
+        return cleaned_data
+
+
 @admin.register(Institution)
-class InstitutionAdmin(RecordAdmin):
+class InstitutionAdmin(RecordImportExportMixin, RecordAdmin):
+    form = InstitutionForm
+    resource_classes = [InstitutionResource]
     list_display = (
         "name",
         "acronym",
@@ -232,6 +465,21 @@ class InstitutionAdmin(RecordAdmin):
             },
         ),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        can_save = (
+            self.has_change_permission(request, obj)
+            if obj
+            else self.has_add_permission(request)
+        )
+        if not can_save:
+            return fieldsets
+        # The duplicate warning and its confirmation lead the form.
+        (name, options), *others = fieldsets
+        return [
+            (name, {**options, "fields": ("save_anyway", *options["fields"])})
+        ] + others
 
 
 # Agreements -----------------------------------------------------------------
@@ -306,7 +554,8 @@ class ExpiryDisplay:
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ExpiryDisplay, RecordAdmin):
+class AgreementAdmin(RecordImportExportMixin, ExpiryDisplay, RecordAdmin):
+    resource_classes = [AgreementResource]
     list_display = (
         "title",
         "kind",
@@ -374,6 +623,25 @@ class AgreementAdmin(ExpiryDisplay, RecordAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_state()
+
+    object_history_template = "admin/cooperation/agreement/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The agreement's history, followed by the changes to its parties,
+        documents and kinds of exchange (each kept in its own history)."""
+        related = [
+            {"entry": entry, "kind": model._meta.verbose_name}
+            for model in (AgreementParty, AgreementDocument, AgreementExchangeKind)
+            for entry in model.history.filter(agreement_id=object_id).select_related(
+                "history_user"
+            )
+        ]
+        related.sort(key=lambda item: item["entry"].history_date, reverse=True)
+        return super().history_view(
+            request,
+            object_id,
+            extra_context={**(extra_context or {}), "related_history": related},
+        )
 
     @admin.display(description=_("chain of agreements"))
     def lineage_overview(self, agreement):
@@ -457,8 +725,9 @@ class ExchangeForm(forms.ModelForm):
 
 
 @admin.register(Exchange)
-class ExchangeAdmin(RecordAdmin):
+class ExchangeAdmin(RecordImportExportMixin, RecordAdmin):
     form = ExchangeForm
+    resource_classes = [ExchangeResource]
     list_display = (
         "title",
         "kind",
@@ -558,7 +827,8 @@ class FieldOfEducationAdmin(HistoryAdmin, TranslationAdmin):
 
 
 @admin.register(Interest)
-class InterestAdmin(HistoryAdmin):
+class InterestAdmin(RecordExportMixin, ScopedAdminMixin, HistoryAdmin):
+    resource_classes = [InterestResource]
     list_display = ("created", "name", "email", "organisation", "exchange", "status")
     list_editable = ("status",)
     list_filter = ("status", ("created", admin.DateFieldListFilter), "exchange__kind")
@@ -609,4 +879,15 @@ class InterestAdmin(HistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    pass
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Institutions"), {"fields": ("institutions",)}),
+    )
+    autocomplete_fields = ("institutions",)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly_fields = super().get_readonly_fields(request, obj)
+        if scoping.is_scoped(request.user):
+            # A user tied to institutions cannot widen anyone's reach.
+            return (*readonly_fields, "institutions")
+        return readonly_fields

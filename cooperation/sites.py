@@ -9,6 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import scoping
+
 DASHBOARD_ROWS = 8
 
 
@@ -30,15 +32,19 @@ def changelist(model_name: str, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
-def recent_changes(limit: int) -> list[dict]:
-    """The latest history entries of every record type, newest first, with
-    who made them (one query per record type)."""
+def recent_changes(user, limit: int) -> list[dict]:
+    """The latest history entries of every record type the user may see,
+    newest first, with who made them (one query per record type)."""
     entries = []
     for name in ("institution", "agreement", "exchange", "interest"):
-        history = apps.get_model("cooperation", f"historical{name}")
-        for entry in history.objects.select_related("history_user").order_by(
-            "-history_date"
-        )[:limit]:
+        model = apps.get_model("cooperation", name)
+        history = model.history.all()
+        if scoping.is_scoped(user):
+            visible = scoping.scope_for(user, model._default_manager.all())
+            history = history.filter(id__in=visible.values("pk"))
+        for entry in history.select_related("history_user").order_by("-history_date")[
+            :limit
+        ]:
             try:
                 url = reverse(f"admin:cooperation_{name}_change", args=[entry.id])
             except NoReverseMatch:
@@ -48,7 +54,7 @@ def recent_changes(limit: int) -> list[dict]:
                     "when": entry.history_date,
                     "who": entry.history_user,
                     "what": str(entry.instance),
-                    "kind": history.instance_type._meta.verbose_name,
+                    "kind": model._meta.verbose_name,
                     "action": entry.get_history_type_display(),
                     "url": url if entry.history_type != "-" else "",
                 }
@@ -65,30 +71,40 @@ def dashboard(request) -> dict:
     Institution = apps.get_model("cooperation", "Institution")
     Interest = apps.get_model("cooperation", "Interest")
     today = timezone.localdate()
-    expiring = Agreement.objects.expiring_within(90, on=today).order_by("expires_on")
+    user = request.user
+
+    def visible(queryset):
+        # A per-institution editor sees only the records of their institutions.
+        return scoping.scope_for(user, queryset)
+
+    agreements = visible(Agreement.objects.all())
+    exchanges = visible(Exchange.objects.all())
+    expiring = agreements.expiring_within(90, on=today).order_by("expires_on")
     starting = (
-        Exchange.objects.starting_within(30, on=today)
+        exchanges.starting_within(30, on=today)
         .select_related("host")
         .order_by("starts_on")
     )
-    new_interests = Interest.objects.filter(status="new").select_related("exchange")
+    new_interests = visible(Interest.objects.filter(status="new")).select_related(
+        "exchange"
+    )
     return {
         "has_sample_data": Institution.objects.filter(is_sample=True).exists(),
         "dashboard": {
             "counts": [
                 (
                     _("institutions"),
-                    Institution.objects.count(),
+                    visible(Institution.objects.all()).count(),
                     changelist("institution"),
                 ),
                 (
                     _("active agreements"),
-                    Agreement.objects.active_on(today).count(),
+                    agreements.active_on(today).count(),
                     changelist("agreement", "state=active"),
                 ),
                 (
                     _("upcoming exchanges"),
-                    Exchange.objects.upcoming(today).count(),
+                    exchanges.upcoming(today).count(),
                     changelist("exchange", "state=planned"),
                 ),
                 (
@@ -105,6 +121,6 @@ def dashboard(request) -> dict:
             "starting_url": changelist("exchange", "starting=30"),
             "interests": new_interests[:DASHBOARD_ROWS],
             "interests_url": changelist("interest", "status__exact=new"),
-            "changes": recent_changes(DASHBOARD_ROWS * 2),
+            "changes": recent_changes(user, DASHBOARD_ROWS * 2),
         },
     }

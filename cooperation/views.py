@@ -12,7 +12,7 @@ from django.views.generic import DetailView, TemplateView
 from django_countries import countries
 from django_filters.views import FilterView
 
-from . import services
+from . import scoping, services
 from .filters import AgreementFilter, ExchangeFilter, InstitutionFilter
 from .forms import InterestForm
 from .models import (
@@ -337,10 +337,13 @@ def document_file(request, name: str):
 
 
 def document_download(request, pk: int):
-    """A public document to anyone; any document to staff allowed to view it.
+    """A public document to anyone; any document to staff allowed to view it
+    (of their institutions' agreements, for staff tied to institutions).
     Not a media URL, so that staff-only files cannot be guessed."""
     documents = AgreementDocument.objects.all()
-    if not request.user.has_perm("cooperation.view_agreementdocument"):
+    if request.user.has_perm("cooperation.view_agreementdocument"):
+        documents = scoping.scope_for(request.user, documents) | documents.public()
+    else:
         documents = documents.public()
     document = get_object_or_404(documents, pk=pk)
     return FileResponse(

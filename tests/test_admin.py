@@ -478,3 +478,18 @@ def test_editor_can_revert_through_the_history_form(client, editor, records):
     assert response.status_code == 302
     exchange.refresh_from_db()
     assert exchange.title_en == "Reverted by an editor"
+
+
+def test_agreement_history_shows_changes_to_its_parties(client, editor):
+    agreement = make_agreement()
+    one, two = make_institution(name_en="First Party"), make_institution()
+    client.force_login(editor)
+    client.post(
+        admin_url(Agreement, "change", agreement.pk),
+        agreement_form(agreement, parties=[one, two]),
+    )
+    page = client.get(admin_url(Agreement, "history", agreement.pk))
+    entries = [item["entry"] for item in page.context["related_history"]]
+    assert {str(entry.instance.institution) for entry in entries} >= {"First Party"}
+    assert all(entry.history_user == editor for entry in entries)
+    assert "Created party: First Party (signatory)" in page.text

@@ -4,11 +4,17 @@ changelists that stay fast at scale."""
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from cooperation.models import Agreement, Exchange, Interest
 from cooperation.paginators import EstimatedCountPaginator, estimated_rows
-from tests.factories import make_agreement, make_exchange, make_institution
+from tests.factories import (
+    make_agreement,
+    make_exchange,
+    make_institution,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +143,37 @@ def test_estimate_replaces_count_above_the_limit(monkeypatch):
     )
     paginator = EstimatedCountPaginator(Exchange.objects.order_by("pk"), 20)
     assert paginator.count == 1_000_000
+
+
+def test_dashboard_of_a_per_institution_editor_shows_only_their_records(client):
+    ours, theirs = make_institution(name_en="Ours"), make_institution(name_en="Theirs")
+    mine = make_agreement(
+        title_en="Our MoU",
+        parties=[ours, theirs],
+        expires_on=TODAY + datetime.timedelta(days=40),
+    )
+    make_agreement(
+        title_en="Foreign MoU",
+        parties=[theirs, make_institution()],
+        expires_on=TODAY + datetime.timedelta(days=40),
+    )
+    foreign = make_exchange(
+        title_en="Foreign exchange",
+        host=theirs,
+        starts_on=TODAY + datetime.timedelta(days=5),
+        ends_on=None,
+    )
+    Interest.objects.create(
+        exchange=foreign, name="Someone Else", email="x@example.org", consent=True
+    )
+    editor = make_user("scoped", group=Group.objects.get(name="Editors"))
+    editor.institutions.add(ours)
+    client.force_login(editor)
+    response = client.get(reverse("admin:index"))
+    dashboard = response.context["dashboard"]
+    assert list(dashboard["expiring"]) == [mine]
+    assert list(dashboard["starting"]) == []
+    assert list(dashboard["interests"]) == []
+    assert "Someone Else" not in response.text
+    assert "Foreign exchange" not in response.text
+    assert "Foreign MoU" not in response.text

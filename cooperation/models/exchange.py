@@ -71,15 +71,16 @@ class ExchangeQuerySet(RecordQuerySet):
             institutions = Institution._base_manager.filter(
                 full_text.matches(query)
             ).values("pk")
+            hosted = Exchange._base_manager.filter(host__in=institutions)
             partnered = Exchange.partners.through.objects.filter(
                 institution__in=institutions
-            ).values("exchange_id")
+            )
             return [
-                full_text.any_of("host_id", institutions),
-                full_text.any_of("pk", partnered),
+                hosted.values("pk").order_by(),
+                partnered.values("exchange_id").order_by(),
             ]
 
-        return full_text.search(self, text, also=through_institutions)
+        return full_text.search(self, text, related_ids=through_institutions)
 
 
 class Exchange(Record):

@@ -1,8 +1,10 @@
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, FloatField, Q, Value, When
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,60 @@ class InstitutionQuerySet(RecordQuerySet):
         language, annotated with ``rank`` and ordered by it (see
         cooperation/search.py). Empty text filters nothing."""
         return full_text.search(self, text)
+
+    #: How similar (pg_trgm's trigram similarity, 0 to 1) a name must be to
+    #: one of an institution of the same country to make it a likely duplicate.
+    duplicate_name_similarity = 0.6
+
+    def likely_duplicates(
+        self,
+        *,
+        name: str | list[str] = "",
+        country: str = "",
+        identifiers: dict[str, str] | None = None,
+        exclude_pk: int | None = None,
+    ):
+        """Institutions that are probably the one described: those with one of
+        ``identifiers`` (a dict of IDENTIFIER_FIELDS values, normalised as the
+        fields do), in any country, and those in ``country`` whose name,
+        translated names or official name is at least
+        ``duplicate_name_similarity`` similar to ``name`` (a name or a list of
+        names). Annotated with ``similarity`` (1 for a shared identifier),
+        most similar first. One query; without a trigram index it compares
+        the names with every institution of the country."""
+        names = [name] if isinstance(name, str) else list(name)
+        names = [text.strip() for text in names if text and text.strip()]
+        country = getattr(country, "code", country) or ""
+        same_identifier = Q()
+        for field, value in (identifiers or {}).items():
+            value = self.model._meta.get_field(field).to_python(value)
+            if value:
+                same_identifier |= Q(**{field: value})
+        columns = ("name_en", "name_zh_hans", "name_nl", "name_fr", "official_name")
+        similarity = Value(0.0, output_field=FloatField())
+        if names:
+            similarity = Greatest(
+                similarity,
+                *(TrigramSimilarity(c, text) for c in columns for text in names),
+                output_field=FloatField(),
+            )
+        if same_identifier:
+            similarity = Case(
+                When(same_identifier, then=Value(1.0)),
+                default=similarity,
+                output_field=FloatField(),
+            )
+        similar_name = Q(pk__in=[])
+        if names and country:
+            similar_name = Q(
+                country=country, similarity__gte=self.duplicate_name_similarity
+            )
+        found = (
+            self.annotate(similarity=similarity)
+            .filter(same_identifier | similar_name)
+            .order_by("-similarity", "name_en")
+        )
+        return found.exclude(pk=exclude_pk) if exclude_pk else found
 
 
 class Institution(Record):

@@ -1,0 +1,1 @@
+"""Sample files for the import tests (see test_import.py)."""
