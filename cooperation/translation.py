@@ -64,5 +64,9 @@ HISTORY = {
 }
 for model, m2m_fields in HISTORY.items():
     # app= puts the historical models in cooperation.models, where Django
-    # (e.g. the shell's auto-import) looks for them.
-    simple_history.register(model, m2m_fields=m2m_fields, app="cooperation")
+    # (e.g. the shell's auto-import) looks for them. The search vector is
+    # derived from the other columns: history need not store it.
+    excluded = [f.name for f in model._meta.fields if f.name == "search_vector"]
+    simple_history.register(
+        model, m2m_fields=m2m_fields, excluded_fields=excluded, app="cooperation"
+    )
