@@ -363,31 +363,9 @@ class InstitutionForm(forms.ModelForm):
         if duplicates:
             field = self.fields["save_anyway"]
             field.widget = forms.CheckboxInput()
-            field.help_text = format_html(
-                '<ul class="likely-duplicates">{}</ul>',
-                format_html_join(
-                    "",
-                    '<li><a href="{}" target="_blank">{}</a> ({})</li>',
-                    (
-                        (
-                            reverse(
-                                "admin:cooperation_institution_change", args=[d.pk]
-                            ),
-                            d.name_en or d.name,
-                            ", ".join(
-                                str(part)
-                                for part in (
-                                    d.city,
-                                    d.country.name,
-                                    *(getattr(d, name) for name in self.IDENTIFIERS),
-                                )
-                                if part
-                            ),
-                        )
-                        for d in duplicates
-                    ),
-                ),
-            )
+            # On the bound field too: made during validation, it copied the
+            # help text then.
+            field.help_text = self["save_anyway"].help_text = self.listed(duplicates)
             self.add_error(
                 "save_anyway",
                 ValidationError(
@@ -400,6 +378,34 @@ class InstitutionForm(forms.ModelForm):
                 ),
             )
         return cleaned_data
+
+    def listed(self, institutions) -> str:
+        """Links to the institutions' change pages (in a new tab, so that the
+        form stays as filled in), with their cities, countries and codes."""
+
+        def details(institution):
+            parts = (
+                institution.city,
+                institution.country.name,
+                *(getattr(institution, name) for name in self.IDENTIFIERS),
+            )
+            return ", ".join(str(part) for part in parts if part)
+
+        return format_html(
+            '<ul class="likely-duplicates">{}</ul>',
+            format_html_join(
+                "",
+                '<li><a href="{}" target="_blank">{}</a> ({})</li>',
+                (
+                    (
+                        reverse("admin:cooperation_institution_change", args=[i.pk]),
+                        i.name_en or i.name,
+                        details(i),
+                    )
+                    for i in institutions
+                ),
+            ),
+        )
 
 
 @admin.register(Institution)

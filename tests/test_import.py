@@ -1,4 +1,4 @@
-"""Import and export (cooperation/resources.py, the admin's import and export
+"""Import and export (cooperation/resources/, the admin's import and export
 pages and ``manage.py import_records``)."""
 
 import datetime
@@ -12,7 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cooperation.models import Agreement, AgreementParty, Exchange, Institution
+from cooperation.models import (
+    Agreement,
+    AgreementParty,
+    Exchange,
+    Institution,
+    Interest,
+)
 from cooperation.resources import (
     AgreementResource,
     ExchangeResource,
@@ -121,6 +127,28 @@ def test_clean_file_is_previewed_then_saved_by_an_editor(client, editor):
     assert ap.history.get().history_user == editor
     liege = Institution.objects.get(erasmus_code="B  LIEGE42")
     assert not liege.published
+
+
+@pytest.mark.parametrize("model", [Institution, Agreement, Exchange])
+def test_import_page_lists_the_accepted_columns(client, editor, model):
+    client.force_login(editor)
+    changelist = client.get(admin_url(model, "changelist"))
+    assert admin_url(model, "import") in changelist.text
+    page = client.get(admin_url(model, "import")).text
+    assert "Accepted columns and how rows are matched" in page
+    assert "Kind for rows without one" in page
+
+
+def test_agreements_are_imported_through_the_admin(client, editor, parties):
+    client.force_login(editor)
+    content = (DATA / "agreements.csv").read_bytes()
+    preview = upload(client, Agreement, "agreements.csv", content)
+    assert preview_errors(preview) == []
+    assert confirm(client, Agreement, preview).status_code == 302
+    mou = Agreement.objects.get(reference="AP-2026-001")
+    assert mou.parties.count() == 3
+    assert {h.history_user for h in mou.history.all()} == {editor}
+    assert mou.parties.first().history.get().history_user == editor
 
 
 def test_viewer_may_export_but_not_import(client, viewer):
@@ -633,3 +661,71 @@ def test_agreement_export_lists_parties_and_witnesses(client, superuser):
     response = export(client, Agreement, AgreementResource, "0")
     text = response.content.decode("utf-8-sig")
     assert ",AP; Shanghai Conservatory,Embassy," in text
+
+
+def test_interest_registrations_export_defuses_spreadsheet_formulas(client, viewer):
+    exchange = make_exchange()
+    Interest.objects.create(
+        exchange=exchange,
+        name='=HYPERLINK("http://evil.example","click")',
+        email="li@example.org",
+        consent=True,
+    )
+    client.force_login(viewer)
+    response = client.post(
+        admin_url(Interest, "export"),
+        {
+            "format": "1",
+            "resource": "0",
+            **{f"interestresource_{name}": "on" for name in ("name", "email")},
+        },
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert list(sheet.values) == [
+        ("Name", "E-mail"),
+        ('\'=HYPERLINK("http://evil.example","click")', "li@example.org"),
+    ]
+    assert sheet["A2"].data_type == "s"  # text, not a formula
+
+
+def test_export_runs_a_fixed_number_of_queries(
+    client, superuser, django_assert_max_num_queries
+):
+    client.force_login(superuser)
+    partners = [make_institution(), make_institution()]
+    for _ in range(30):
+        make_exchange(partners=partners, fields_of_education=[field("0215")])
+    with django_assert_max_num_queries(12):
+        response = export(client, Exchange, ExchangeResource, "0")
+    assert len(response.content.decode("utf-8-sig").strip().splitlines()) == 31
+
+
+def test_agreement_responsible_by_user_name_or_e_mail(editor):
+    content = (
+        b"Title,Kind,Responsible\n"
+        b"One,mou,EDITOR\n"
+        b"Two,mou,editor@example.org\n"
+        b"Three,mou,nobody\n"
+    )
+    errors = result_errors(run_import("x.csv", content, model="agreements"))
+    assert errors == [
+        (4, "Responsible", "No staff member has the user name or e-mail “nobody”.")
+    ]
+    content = content.replace(b"Three,mou,nobody\n", b"")
+    assert result_errors(run_import("x.csv", content, model="agreements")) == []
+    assert {a.responsible for a in Agreement.objects.all()} == {editor}
+
+
+def test_admin_import_records_fields_of_education_in_the_history(client, editor):
+    make_institution(name="Host School")
+    client.force_login(editor)
+    content = (
+        b"Title,Kind,Host,Starts on,Fields of education\n"
+        b"Summer school,internship,Host School,2027-07-01,0215\n"
+    )
+    preview = upload(client, Exchange, "x.csv", content)
+    confirm(client, Exchange, preview)
+    exchange = Exchange.objects.get()
+    assert [f.code for f in exchange.fields.all()] == ["0215"]
+    latest = exchange.history.latest()
+    assert [f.fieldofeducation.code for f in latest.fields.all()] == ["0215"]

@@ -1,6 +1,6 @@
 """Import institutions, agreements or exchanges from a CSV or XLSX file.
 
-The same columns and rules as the admin's import (see cooperation/resources.py),
+The same columns and rules as the admin's import (see cooperation/resources/),
 saved in bulk with their change history. With any error nothing is saved, and
 the errors are listed by line and column.
 """

@@ -1,0 +1,148 @@
+"""Import and export of institutions, agreements and exchanges.
+
+Built on django-import-export. The admin's two-step import (a preview that
+saves nothing, then "Confirm import") and ``manage.py import_records`` use the
+same resources below; the admin export uses them for the changelist's
+filtered rows.
+
+What every import accepts:
+
+* CSV (UTF-8 with or without BOM; comma, semicolon or tab, found by looking
+  at the header line) and XLSX (the first sheet; date cells and Excel date
+  serial numbers such as 46000 both work).
+* Column headers in a friendly form, in any case and spacing: the headers the
+  export writes ("Name", "Erasmus code"), the model's field names
+  ("erasmus_code"), the field labels in English, Chinese, Dutch or French, and
+  the aliases listed in each resource's docstring. A title line above the
+  header line is skipped. Columns that mean nothing to the registry are
+  ignored; blank lines are skipped; spaces around values are stripped.
+* Rows are matched to existing records by natural key, so importing a file
+  twice updates the records instead of duplicating them (and skips rows that
+  change nothing).
+* Any error in any row (shown by row and column) means nothing is saved.
+
+Imported records are never sample data; "Published" defaults to no.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
+from import_export import results
+
+from .admin import (
+    RecordConfirmImportForm,
+    RecordExportMixin,
+    RecordImportExportMixin,
+    RecordImportForm,
+)
+from .agreements import AgreementResource
+from .base import (
+    RecordResource,
+    Result,
+    RowResult,
+)
+from .cells import (
+    CSV,
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    XLSX,
+    cell_text,
+    format_for,
+    normalized,
+    parse_country,
+)
+from .exchanges import ExchangeResource
+from .institutions import InstitutionResource
+from .interests import InterestResource
+
+# Running an import outside the admin ------------------------------------------
+
+RESOURCES = {
+    "institutions": InstitutionResource,
+    "agreements": AgreementResource,
+    "exchanges": ExchangeResource,
+}
+
+
+def guess_model(dataset) -> str:
+    """Which records a file holds, from its headers."""
+    scores = {}
+    for name, resource_class in RESOURCES.items():
+        lookup = resource_class.header_lookup()
+        headers = {lookup.get(normalized(cell_text(h))) for h in dataset.headers or []}
+        headers.discard(None)
+        required = set(resource_class.required_headers)
+        scores[name] = (len(required & headers), len(headers))
+    return max(scores, key=scores.get)
+
+
+def records_import(
+    *,
+    data: bytes,
+    file_name: str,
+    model: str | None = None,
+    dry_run: bool = False,
+    user=None,
+    defaults: dict[str, str] | None = None,
+    progress=None,
+    progress_every: int = 1000,
+) -> tuple[str, results.Result]:
+    """Import a CSV or XLSX file's records in bulk, with their history, in
+    one transaction that is rolled back on any error (or when ``dry_run``).
+    Returns which records (``model``, guessed from the headers when None) and
+    the import's result."""
+    dataset = format_for(file_name, data).create_dataset(data)
+    model = model or guess_model(dataset)
+    resource = RESOURCES[model](
+        user=user,
+        defaults=defaults,
+        bulk=True,
+        progress=progress,
+        progress_every=progress_every,
+    )
+    with transaction.atomic():
+        result = resource.import_data(
+            dataset,
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            file_name=file_name.rsplit("/", 1)[-1],
+        )
+    return model, result
+
+
+def result_errors(result) -> list[tuple[int | None, str, str]]:
+    """Every error of an import as (line of the file, column, message)."""
+    errors = [(None, "", str(error.error)) for error in result.base_errors]
+    for number, row_errors in result.row_errors():
+        errors += [(result.line(number), "", str(e.error)) for e in row_errors]
+    for row in result.invalid_rows:
+        for column_name, messages in row.error_dict.items():
+            column_name = "" if column_name == NON_FIELD_ERRORS else column_name
+            errors += [(result.line(row.number), column_name, m) for m in messages]
+    return sorted(errors, key=lambda error: (error[0] or 0, error[1]))
+
+
+__all__ = [
+    "CSV",
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
+    "RESOURCES",
+    "XLSX",
+    "AgreementResource",
+    "ExchangeResource",
+    "InstitutionResource",
+    "InterestResource",
+    "RecordConfirmImportForm",
+    "RecordExportMixin",
+    "RecordImportExportMixin",
+    "RecordImportForm",
+    "RecordResource",
+    "Result",
+    "RowResult",
+    "format_for",
+    "guess_model",
+    "normalized",
+    "parse_country",
+    "records_import",
+    "result_errors",
+]

@@ -1,0 +1,373 @@
+"""Importing and exporting agreements."""
+
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Agreement,
+    AgreementParty,
+)
+from .base import RecordResource
+from .cells import (
+    Boolean,
+    Choice,
+    Date,
+    Integer,
+    Related,
+    Text,
+    cell_text,
+    column,
+    normalized,
+    translated,
+)
+from .directory import ResolverMixin
+from .writing import record_history
+
+
+class AgreementResource(ResolverMixin, RecordResource):
+    """Agreements.
+
+    Columns (the export's headers; each also accepted under the field name
+    and the field's label in the four languages): Title, Title (Chinese),
+    Title (Dutch), Title (French), Reference (reference number), Kind (e.g.
+    memorandum of understanding, letter of intent, mou), Summary (and its
+    Chinese, Dutch, French columns), Internal notes, Responsible (a staff
+    member's user name or e-mail), Status (draft, in negotiation, signed,
+    terminated; default draft), Signed on, Signed at, Signed how (in person,
+    online, hybrid), Valid from, Expires on, Renews automatically (yes/no),
+    Notice period (days), Fields of education (ISCED-F codes, e.g. "0215;
+    0413"), Parties (the signatories: institutions by identifier or name,
+    separated by ";", "|" or new lines), Witnesses (likewise), Earlier
+    agreement (reference number or title), Relation to earlier (renews,
+    amends, supersedes), Published (yes/no), Slug (exported only).
+
+    Required: Title and Kind. A signed agreement needs two parties.
+
+    A row updates the agreement with its reference number, else the one with
+    the same title (and no other reference number). Parties and witnesses
+    given in a row replace those of the agreement; a column left out leaves
+    them as they are.
+    """
+
+    required_headers = ("Title", "Kind")
+    default_headers = {"kind": "Kind"}
+
+    title_en, title_zh_hans, title_nl, title_fr = translated(
+        "title", "Title", aliases=("agreement", "english title"), chinese=("中文标题",)
+    )
+    reference = column(
+        "reference", "Reference", aliases=("reference number", "ref", "编号")
+    )
+    kind = column("kind", "Kind", Choice(Agreement.Kind), aliases=("type", "类型"))
+    summary_en, summary_zh_hans, summary_nl, summary_fr = translated(
+        "summary", "Summary", multiline=True
+    )
+    internal_notes = column(
+        "internal_notes", "Internal notes", Text(multiline=True), aliases=("notes",)
+    )
+    responsible = column(
+        "responsible", "Responsible", Related(), readonly=True, aliases=("contact",)
+    )
+    status = column("status", "Status", Choice(Agreement.Status), aliases=("状态",))
+    signed_on = column(
+        "signed_on", "Signed on", Date(), aliases=("signed", "date signed", "签署日期")
+    )
+    signed_at = column("signed_at", "Signed at", aliases=("place of signature",))
+    signing_mode = column(
+        "signing_mode",
+        "Signed how",
+        Choice(Agreement.SigningMode),
+        aliases=("signing mode", "mode"),
+    )
+    valid_from = column(
+        "valid_from", "Valid from", Date(), aliases=("start", "starts on", "生效日期")
+    )
+    expires_on = column(
+        "expires_on",
+        "Expires on",
+        Date(),
+        aliases=("expiry", "expiry date", "end", "ends on", "到期日期"),
+    )
+    renews_automatically = column(
+        "renews_automatically", "Renews automatically", Boolean()
+    )
+    notice_period_days = column(
+        "notice_period_days", "Notice period (days)", Integer(), aliases=("notice",)
+    )
+    fields = column(
+        "fields",
+        "Fields of education",
+        Related(),
+        readonly=True,
+        aliases=("fields", "isced", "isced codes"),
+    )
+    parties = column(
+        "parties",
+        "Parties",
+        Related(),
+        readonly=True,
+        aliases=("signatories", "institutions", "partners", "签署方"),
+    )
+    witnesses = column("witnesses", "Witnesses", Related(), readonly=True)
+    predecessor = column(
+        "predecessor",
+        "Earlier agreement",
+        Related(),
+        readonly=True,
+        aliases=("previous agreement",),
+    )
+    lineage = column(
+        "lineage",
+        "Relation to earlier",
+        Choice(Agreement.Lineage),
+        aliases=("lineage",),
+    )
+    published = column("published", "Published", Boolean())
+    slug = column("slug", "Slug", readonly=True)
+
+    class Meta(RecordResource.Meta):
+        model = Agreement
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("responsible", "predecessor").prefetch_related(
+            "fields", "parties__institution"
+        )
+
+    def dehydrate_fields(self, agreement):
+        return "; ".join(field.code for field in agreement.fields.all())
+
+    def dehydrate_parties(self, agreement):
+        return self._party_names(agreement, witness=False)
+
+    def dehydrate_witnesses(self, agreement):
+        return self._party_names(agreement, witness=True)
+
+    def _party_names(self, agreement, *, witness: bool) -> str:
+        return "; ".join(
+            party.institution.name_en or party.institution.name
+            for party in agreement.parties.all()
+            if (party.role == AgreementParty.Role.WITNESS) == witness
+        )
+
+    def dehydrate_responsible(self, agreement):
+        return agreement.responsible.get_username() if agreement.responsible else ""
+
+    def dehydrate_predecessor(self, agreement):
+        predecessor = agreement.predecessor
+        if predecessor is None:
+            return ""
+        return predecessor.reference or predecessor.title_en or predecessor.title
+
+    def match_rows(self, rows):
+        references, titles = {}, defaultdict(list)
+        for pk, reference, title in Agreement.objects.values_list(
+            "pk", "reference", "title_en"
+        ):
+            if reference:
+                references[reference] = pk
+            titles[normalized(title or "")].append((pk, reference))
+        seen = {}
+        for number, row in rows:
+            reference = cell_text(row.get("Reference"))
+            title = normalized(cell_text(row.get("Title")))
+            key = ("reference", reference) if reference else ("title", title)
+            if key in seen:
+                header = "Reference" if reference else "Title"
+                self.add_error(
+                    number,
+                    header,
+                    _("Row %(row)s of this file has the same %(column)s.")
+                    % {"row": seen[key], "column": self.label(header)},
+                )
+            seen.setdefault(key, self.line(number))
+            if reference in references:
+                self.matches[number] = references[reference]
+                continue
+            candidates = [
+                pk for pk, other in titles.get(title, []) if not reference or not other
+            ]
+            if len(candidates) == 1:
+                self.matches[number] = candidates[0]
+            elif candidates:
+                self.add_error(
+                    number,
+                    "Title",
+                    _(
+                        "Several agreements have this title: give the reference "
+                        "number to say which one this row updates."
+                    ),
+                )
+
+    def import_relations(self, instance, row):
+        errors = {}
+        relations = instance._import_relations
+        if "Responsible" in row:
+            text = cell_text(row["Responsible"])
+            instance.responsible_id = None
+            if text:
+                pk = self.staff.get(text.casefold())
+                if pk is None:
+                    errors["Responsible"] = [
+                        _("No staff member has the user name or e-mail “%(text)s”.")
+                        % {"text": text}
+                    ]
+                instance.responsible_id = pk
+        if "Earlier agreement" in row:
+            text = cell_text(row["Earlier agreement"])
+            instance.predecessor_id = None
+            if text:
+                pk, problem = self.find_agreement(text)
+                if problem:
+                    errors["Earlier agreement"] = [problem]
+                instance.predecessor_id = pk
+        for header, role in (
+            ("Parties", AgreementParty.Role.SIGNATORY),
+            ("Witnesses", AgreementParty.Role.WITNESS),
+        ):
+            if header in row:
+                pks, problems = self.find_institutions(row[header])
+                if problems:
+                    errors[header] = problems
+                relations[role] = pks
+        if "Fields of education" in row:
+            pks, problems = self.find_fields(row["Fields of education"])
+            if problems:
+                errors["Fields of education"] = problems
+            relations["fields"] = pks
+        return errors
+
+    @cached_property
+    def staff(self) -> dict[str, int]:
+        """Staff members by user name and by e-mail, in lower case (one query)."""
+        found = {}
+        users = get_user_model().objects.filter(is_staff=True)
+        for pk, username, email in users.values_list("pk", "username", "email"):
+            if email:
+                found.setdefault(email.casefold(), pk)
+            found[username.casefold()] = pk
+        return found
+
+    def current_parties(self, instances) -> dict[int, dict[int, AgreementParty]]:
+        """Each agreement's parties by institution (one query)."""
+        parties = defaultdict(dict)
+        pks = [instance.pk for instance in instances if instance.pk]
+        for party in AgreementParty.objects.filter(agreement__in=pks):
+            parties[party.agreement_id][party.institution_id] = party
+        return parties
+
+    def validate_relations(self, instance):
+        errors = {}
+        relations = instance._import_relations
+        signatories = relations.get(AgreementParty.Role.SIGNATORY)
+        witnesses = relations.get(AgreementParty.Role.WITNESS)
+        if signatories and witnesses and set(signatories) & set(witnesses):
+            errors["Witnesses"] = [
+                _("An institution cannot be both a party and a witness.")
+            ]
+        if instance.status in (Agreement.Status.SIGNED, Agreement.Status.TERMINATED):
+            if signatories is None:
+                count = (
+                    AgreementParty.objects.filter(agreement=instance.pk)
+                    .exclude(role=AgreementParty.Role.WITNESS)
+                    .count()
+                    if instance.pk
+                    else 0
+                )
+            else:
+                count = len(signatories)
+            if count < 2:
+                errors["Parties"] = [
+                    _("A signed agreement needs at least two parties.")
+                ]
+        return errors
+
+    def relations_changed(self, instance):
+        relations = instance._import_relations
+        if not relations:
+            return False
+        current = self.current_parties([instance]).get(instance.pk, {})
+        for role in (AgreementParty.Role.SIGNATORY, AgreementParty.Role.WITNESS):
+            if role in relations:
+                existing = [
+                    pk
+                    for pk, party in current.items()
+                    if (party.role == AgreementParty.Role.WITNESS)
+                    == (role == AgreementParty.Role.WITNESS)
+                ]
+                if sorted(existing) != sorted(relations[role]):
+                    return True
+        if "fields" in relations:
+            existing = instance.fields.values_list("pk", flat=True)
+            if sorted(existing) != sorted(relations["fields"]):
+                return True
+        return False
+
+    def save_relations(self, instances):
+        current = self.current_parties(instances)
+        new_parties, changed, removed = [], [], []
+        through = Agreement.fields.through
+        field_links, field_unlinks = [], []
+        for instance in instances:
+            relations = instance._import_relations
+            existing = current.get(instance.pk, {})
+            for role in (AgreementParty.Role.SIGNATORY, AgreementParty.Role.WITNESS):
+                if role not in relations:
+                    continue
+                is_witness = role == AgreementParty.Role.WITNESS
+                wanted = relations[role]
+                for pk, party in existing.items():
+                    if (party.role == AgreementParty.Role.WITNESS) == is_witness:
+                        if pk not in wanted:
+                            removed.append(party.pk)
+                for position, pk in enumerate(wanted):
+                    party = existing.get(pk)
+                    if party is None:
+                        new_parties.append(
+                            AgreementParty(
+                                agreement_id=instance.pk,
+                                institution_id=pk,
+                                role=role,
+                                position=position,
+                            )
+                        )
+                    elif (party.role == AgreementParty.Role.WITNESS) != is_witness:
+                        party.role = role
+                        changed.append(party)
+            if "fields" in relations:
+                field_unlinks.append(instance.pk)
+                field_links += [
+                    through(agreement_id=instance.pk, fieldofeducation_id=pk)
+                    for pk in relations["fields"]
+                ]
+        if removed:
+            for party in AgreementParty.objects.filter(pk__in=removed):
+                party.delete()
+        if changed:
+            AgreementParty.objects.bulk_update(changed, ["role"])
+        if new_parties:
+            AgreementParty.objects.bulk_create(new_parties)
+        record_history(
+            AgreementParty,
+            [party.pk for party in changed],
+            history_type="~",
+            user=self.user,
+            reason=self.change_reason(),
+        )
+        record_history(
+            AgreementParty,
+            [party.pk for party in new_parties],
+            history_type="+",
+            user=self.user,
+            reason=self.change_reason(),
+        )
+        if field_unlinks and not self._meta.use_bulk:
+            # Row by row (the admin): set() lets simple-history record it.
+            for instance in instances:
+                if "fields" in instance._import_relations:
+                    instance.fields.set(instance._import_relations["fields"])
+        elif field_unlinks:
+            through.objects.filter(agreement_id__in=field_unlinks).delete()
+            through.objects.bulk_create(field_links)

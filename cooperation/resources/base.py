@@ -1,0 +1,599 @@
+"""What the record resources share: the results, and the base resource
+(headers, natural keys, validation, saving in bulk)."""
+
+from collections import defaultdict
+
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    ValidationError,
+)
+from django.db.models.base import ModelState
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from import_export import resources, results
+from import_export.fields import Field
+from import_export.instance_loaders import BaseInstanceLoader
+
+from .cells import (
+    LANGUAGES,
+    TRANSLATIONS,
+    cell_text,
+    is_blank,
+    normalized,
+)
+from .writing import insert_rows, record_history, update_rows
+
+# How many matched records are loaded at once when rows update them.
+PREFETCH = 500
+
+
+# Results ----------------------------------------------------------------------
+
+
+class RowResult(results.RowResult):
+    def __init__(self):
+        super().__init__()
+        #: Likely duplicates of an existing record: (label, admin URL) pairs.
+        self.duplicates = []
+        #: A blank line of the file: counted as skipped, never listed.
+        self.blank = False
+
+
+class Result(results.Result):
+    #: The file's line of headers: row ``n`` of the import is line
+    #: ``n + header_line`` of the file.
+    header_line = 1
+
+    def append_row_result(self, row_result):
+        if not row_result.blank:
+            super().append_row_result(row_result)
+
+    def line(self, number: int) -> int:
+        return number + self.header_line
+
+    def rows_with_duplicates(self) -> list:
+        return [row for row in self.valid_rows() if getattr(row, "duplicates", None)]
+
+
+class FileError(Exception):
+    """A problem with the file as a whole (its columns), not with a row."""
+
+
+class NoLoader(BaseInstanceLoader):
+    """The resources find records by natural key themselves (``get_instance``)."""
+
+
+# The resources ------------------------------------------------------------------
+
+
+class RecordResource(resources.Resource):
+    """What the record resources share: headers, natural keys, validation
+    without a query per row, bulk saving with history, relations.
+
+    ``bulk=True`` (the command line) saves in batches of 1,000 rows
+    (``writing.py``) and records their change history in one statement a
+    batch; the admin saves row by row with ``save()``, the history then
+    recorded by simple-history as for any edit, with the signed-in user."""
+
+    #: Headers that must be present (or given a default).
+    required_headers: tuple[str, ...] = ()
+    #: Headers for which the import form offers a default value.
+    default_headers: dict[str, str] = {}
+
+    class Meta:
+        instance_loader_class = NoLoader
+        use_transactions = True
+        report_skipped = True  # unchanged rows are listed in the preview
+        batch_size = 1000
+
+    def __init__(
+        self,
+        *,
+        user=None,
+        defaults: dict[str, str] | None = None,
+        bulk: bool = False,
+        progress=None,
+        progress_every: int = 1000,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.user = user if getattr(user, "pk", None) else None
+        self.defaults = {key: value for key, value in (defaults or {}).items() if value}
+        self.bulk = bulk
+        self.progress = progress
+        self.progress_every = progress_every
+        self._meta = self._meta.__class__()
+        for name, value in vars(type(self)._meta).items():
+            setattr(self._meta, name, value)
+        self._meta.use_bulk = bulk
+        self._meta.skip_diff = bulk
+        self.header_labels: dict[str, str] = {}
+        self.row_errors: dict[int, dict[str, list[str]]] = defaultdict(dict)
+        self.row_duplicates: dict[int, list[tuple[str, str]]] = {}
+        self.matches: dict[int, int] = {}
+        self.instances: dict[int, object] = {}
+        self.header_line = 1
+        self.headers: set[str] = set()
+        self.broken = False
+        self.blank_rows: set[int] = set()
+        self.total = 0
+        self.file_name = ""
+
+    @classmethod
+    def get_display_name(cls):
+        return cls._meta.model._meta.verbose_name_plural.capitalize()
+
+    @classmethod
+    def get_result_class(cls):
+        return Result
+
+    @classmethod
+    def get_row_result_class(cls):
+        return RowResult
+
+    def get_queryset(self):
+        return self._meta.model.objects.all()
+
+    def init_instance(self, row=None):
+        if not self._meta.use_bulk:
+            return self._meta.model()
+        # A copy of a blank record: Model() with its defaults and
+        # modeltranslation's hooks is the slowest step of a bulk row.
+        if "_blank" not in self.__dict__:
+            self._blank = self._meta.model()
+        instance = self._meta.model.__new__(self._meta.model)
+        instance.__dict__.update(self._blank.__dict__)
+        instance._state = ModelState()
+        return instance
+
+    # Headers --------------------------------------------------------------
+
+    @classmethod
+    def header_lookup(cls) -> dict[str, str]:
+        """Normalised accepted header -> the column's export header."""
+        if "_header_lookup" not in cls.__dict__:
+            lookup = {}
+            model = cls._meta.model
+            for field in cls.fields.values():
+                names = [field.column_name, field.attribute or "", *field.aliases]
+                model_field = None
+                if field.attribute:
+                    for name in (field.attribute.removesuffix("_en"), field.attribute):
+                        try:
+                            model_field = model._meta.get_field(name)
+                            break
+                        except FieldDoesNotExist:
+                            continue
+                translated = any(
+                    field.attribute and field.attribute.endswith(f"_{suffix}")
+                    for suffix, _language in TRANSLATIONS
+                )
+                verbose_name = getattr(model_field, "verbose_name", None)
+                if verbose_name and not translated:
+                    for language in LANGUAGES:
+                        with translation.override(language):
+                            names.append(str(verbose_name))
+                for name in names:
+                    if name:
+                        lookup.setdefault(normalized(name), field.column_name)
+            cls._header_lookup = lookup
+        return cls._header_lookup
+
+    @classmethod
+    def accepted_headers(cls) -> list[str]:
+        return [field.column_name for field in cls.fields.values()]
+
+    def label(self, header: str) -> str:
+        """How a column is called in messages: as in the file."""
+        return self.header_labels.get(header, header)
+
+    def _map_headers(self, dataset) -> None:
+        lookup = self.header_lookup()
+        best, best_known = 0, -1
+        # A title line or two may sit above the headers.
+        candidates = [dataset.headers or [], *list(dataset[:10])]
+        for index, cells in enumerate(candidates):
+            known = sum(
+                1 for cell in cells if cell and normalized(cell_text(cell)) in lookup
+            )
+            if known > best_known:
+                best, best_known = index, known
+            if known >= 2:
+                break
+        if best:
+            headers = [cell_text(cell) for cell in candidates[best]]
+            for _index in range(best):
+                del dataset[0]
+            dataset.headers = headers
+            self.header_line = best + 1
+        mapped, seen = [], {}
+        for header in dataset.headers:
+            text = cell_text(header)
+            canonical = lookup.get(normalized(text)) if text else None
+            if canonical is None:
+                mapped.append(f"(ignored) {text}")
+                continue
+            if canonical in seen:
+                raise FileError(
+                    _(
+                        "The columns “%(first)s” and “%(second)s” both give "
+                        "“%(column)s”. Remove one of them."
+                    )
+                    % {"first": seen[canonical], "second": text, "column": canonical}
+                )
+            seen[canonical] = text
+            self.header_labels[canonical] = text
+            mapped.append(canonical)
+        dataset.headers = mapped
+        for header in self.defaults:
+            if header not in dataset.headers:
+                dataset.append_col([None] * len(dataset), header=header)
+        missing = [
+            header
+            for header in self.required_headers
+            if header not in dataset.headers
+            and not (header == "Name" and "Official name" in dataset.headers)
+        ]
+        if missing:
+            raise FileError(
+                _(
+                    "The file has no column for: %(missing)s. The accepted "
+                    "column headers are: %(accepted)s."
+                )
+                % {
+                    "missing": ", ".join(missing),
+                    "accepted": ", ".join(self.accepted_headers()),
+                }
+            )
+
+    # The import ---------------------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        self.file_name = kwargs.get("file_name") or ""
+        try:
+            self._map_headers(dataset)
+            self.headers = set(dataset.headers)
+        except FileError:
+            self.broken = True
+            raise
+        self.total = len(dataset)
+        rows = []
+        for number, values in enumerate(dataset, 1):
+            row = self.prepared(dict(zip(dataset.headers, values, strict=True)))
+            if row is None:
+                self.blank_rows.add(number)
+            else:
+                rows.append((number, row))
+        self.match_rows(rows)
+
+    def prepared(self, row: dict) -> dict | None:
+        """The row with defaults filled in; None for a blank line, or a line
+        with nothing in the columns the registry knows (a heading such as
+        "北京市（92所）" in a ministry's list)."""
+        known = self.fields_by_header()
+        if all(is_blank(value) for header, value in row.items() if header in known):
+            return None
+        for header, value in self.defaults.items():
+            if is_blank(row.get(header)):
+                row[header] = value
+        return row
+
+    def match_rows(self, rows) -> None:
+        """Find the record each row updates (``self.matches``) and the errors
+        a row has against other rows or records (``self.row_errors``)."""
+        raise NotImplementedError
+
+    def line(self, number: int) -> int:
+        """The file's line of row ``number`` of the import."""
+        return number + self.header_line
+
+    def add_error(self, number: int, header: str, message: str) -> None:
+        self.row_errors[number].setdefault(header, []).append(message)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        number = kwargs["row_number"]
+        if self.broken or number in self.blank_rows:
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            row_result.blank = True
+            return row_result
+        self.prepared(row)
+        self.number = number
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        row_result.number = number
+        row_result.duplicates = self.row_duplicates.get(number, [])
+        return row_result
+
+    def get_instance(self, instance_loader, row):
+        pk = self.matches.get(self.number)
+        if pk is None:
+            return None
+        if pk not in self.instances:
+            # Load the records of the next rows together, not one per row.
+            upcoming = [
+                self.matches[n]
+                for n in range(self.number, self.number + PREFETCH * 4)
+                if n in self.matches
+            ][:PREFETCH]
+            self.instances = self.get_queryset().in_bulk(upcoming)
+        return self.instances.get(pk)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        instance._import_before = None if new else self.snapshot(instance)
+        instance._import_relations = {}
+
+    def snapshot(self, instance) -> dict:
+        return {name: getattr(instance, name) for name in self.attnames}
+
+    # What every row needs, worked out once per import (the per-row cost is
+    # what makes a file of 100,000 rows slow or fast).
+
+    @cached_property
+    def attnames(self) -> tuple[str, ...]:
+        return tuple(
+            field.attname
+            for field in self._meta.model._meta.concrete_fields
+            if not field.generated
+        )
+
+    @cached_property
+    def model_columns(self) -> tuple:
+        """(header, column, model field) of the columns that set a field;
+        the others are relations, set by ``import_relations()``."""
+        columns = []
+        for field in self.fields.values():
+            if field.readonly or not field.attribute:
+                continue
+            model_field = self._meta.model._meta.get_field(field.attribute)
+            columns.append((field.column_name, field, model_field))
+        return tuple(columns)
+
+    def get_import_fields(self):
+        if "_import_fields" not in self.__dict__:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    @cached_property
+    def attribute_headers(self) -> dict[str, str]:
+        return {
+            field.attribute: field.column_name
+            for field in self.fields.values()
+            if field.attribute
+        }
+
+    def import_instance(self, instance, row, **kwargs):
+        """Set the row's values on ``instance`` through the columns' widgets,
+        then as the model fields will store them ("b antwerp01" ->
+        "B  ANTWERP01"), so that an unchanged row is seen to be unchanged."""
+        errors = {}
+        for column_name, field, model_field in self.model_columns:
+            if column_name not in row:
+                continue
+            try:
+                value = field.widget.clean(row[column_name], row=row)
+            except ValueError as error:
+                errors[field.attribute] = [ValidationError(str(error))]
+                continue
+            try:
+                value = model_field.to_python(value)
+            except ValidationError:
+                pass  # full_clean() says what is wrong
+            if value == "" and model_field.null:
+                value = None  # an empty translation is NULL
+            setattr(instance, field.attribute, value)
+        columns = self.fields_by_header()
+        for header, messages in self.import_relations(instance, row).items():
+            # By attribute, so that full_clean() skips what is already wrong.
+            key = columns[header].attribute if header in columns else header
+            errors[key] = [ValidationError(message) for message in messages]
+        if errors:
+            raise ValidationError(errors)
+
+    def import_relations(self, instance, row) -> dict[str, list[str]]:
+        """Set the relations given by name (host, parties, fields...) on
+        ``instance``: foreign keys directly, the others in
+        ``instance._import_relations``. Returns errors by header."""
+        return {}
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or instance._import_before is None:
+            return False
+        if self.snapshot(instance) != instance._import_before:
+            return False
+        return not self.relations_changed(instance)
+
+    def relations_changed(self, instance) -> bool:
+        return bool(instance._import_relations)
+
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True
+    ):
+        """The model's own checks, without the queries that unique and check
+        constraints make per row: the natural keys settle uniqueness, the
+        ``clean()`` methods repeat the check constraints, and the database
+        enforces both. Errors are keyed by the file's column headers."""
+        attribute_headers = self.attribute_headers
+        errors = {}
+
+        def add(key, messages):
+            header = attribute_headers.get(key) or attribute_headers.get(
+                f"{key}_en", key
+            )
+            if header == NON_FIELD_ERRORS:
+                label = NON_FIELD_ERRORS
+            elif header in self.fields_by_header():
+                label = self.label(header)
+            else:
+                label = key
+            errors.setdefault(label, []).extend(messages)
+
+        for key, error_list in (import_validation_errors or {}).items():
+            add(key, [m for e in error_list for m in e.messages])
+        for header, messages in self.row_errors.get(self.number, {}).items():
+            errors.setdefault(self.label(header), []).extend(messages)
+        try:
+            # Only the fields the file sets: the others are as they were (or
+            # their defaults). The country widget checked the country already:
+            # Django's check walks the 250 choices, the slowest of them all.
+            checked = ["country"] if getattr(instance, "country", None) else []
+            instance.full_clean(
+                exclude=[
+                    *(import_validation_errors or {}),
+                    *self.fields_not_in_file,
+                    "slug",
+                    *checked,
+                ],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                add(key, messages)
+        for header, messages in self.validate_relations(instance).items():
+            errors.setdefault(self.label(header), []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_relations(self, instance) -> dict[str, list[str]]:
+        return {}
+
+    @cached_property
+    def fields_not_in_file(self) -> list[str]:
+        """Model fields that no column of the file sets (after
+        ``before_import``)."""
+        given = set()
+        for header, _field, model_field in self.model_columns:
+            if header in self.headers:
+                given.add(model_field.name)
+                # name_en is also the translated field "name".
+                given.add(model_field.name.removesuffix("_en"))
+        return [
+            field.name
+            for field in self._meta.model._meta.concrete_fields
+            if field.name not in given and not field.generated
+        ]
+
+    @classmethod
+    def fields_by_header(cls) -> dict[str, Field]:
+        if "_fields_by_header" not in cls.__dict__:
+            cls._fields_by_header = {f.column_name: f for f in cls.fields.values()}
+        return cls._fields_by_header
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance.is_sample = False
+        if instance.pk is None and not self._meta.use_bulk:
+            # Record.save() would look for a free slug with a query per try:
+            # thousands of tries for a file of names without Latin letters.
+            self.assign_slugs([instance])
+        if self.file_name:
+            instance._change_reason = self.change_reason()
+
+    def save_m2m(self, instance, row, **kwargs):
+        if not self._meta.use_bulk:
+            self.save_relations([instance])
+
+    def save_relations(self, instances) -> None:
+        """Save ``instance._import_relations`` of saved instances."""
+
+    def after_import_row(self, row, row_result, **kwargs):
+        number = kwargs.get("row_number", 0)
+        if self.progress and number and number % self.progress_every == 0:
+            self.progress(number, self.total)
+
+    def after_import(self, dataset, result, **kwargs):
+        result.header_line = self.header_line
+
+    # Bulk saving (command line) ---------------------------------------------
+
+    def assign_slugs(self, instances) -> None:
+        """What ``Record.save()`` does for one record, for many at once."""
+        model = self._meta.model
+        if not hasattr(self, "_slugs"):
+            self._slugs = set(model.objects.values_list("slug", flat=True))
+        max_length = model._meta.get_field("slug").max_length
+        for instance in instances:
+            if instance.slug and instance.slug not in self._slugs:
+                self._slugs.add(instance.slug)
+                continue
+            base = (
+                slugify(instance.slug_source())[: max_length - 8].strip("-")
+                or model._meta.model_name
+            )
+            slug, number = base, 2
+            while slug in self._slugs:
+                slug, number = f"{base}-{number}", number + 1
+            instance.slug = slug
+            self._slugs.add(slug)
+
+    def bulk_create(
+        self, using_transactions, dry_run, raise_errors, batch_size=None, result=None
+    ):
+        if not self.create_instances:
+            return
+        try:
+            model = self._meta.model
+            self.assign_slugs(self.create_instances)
+            now = timezone.now()
+            for instance in self.create_instances:
+                instance.created = instance.updated = now
+            insert_rows(model, self.create_instances)
+            record_history(
+                model,
+                [instance.pk for instance in self.create_instances],
+                history_type="+",
+                user=self.user,
+                reason=self.change_reason(),
+            )
+            self.save_relations(self.create_instances)
+        except Exception as error:  # noqa: BLE001 - reported as the import's error
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.create_instances.clear()
+
+    def bulk_update(
+        self, using_transactions, dry_run, raise_errors, batch_size=None, result=None
+    ):
+        if not self.update_instances:
+            return
+        try:
+            model = self._meta.model
+            now = timezone.now()
+            # Only the columns that changed.
+            by_columns = defaultdict(list)
+            for instance in self.update_instances:
+                instance.updated = now
+                before = instance._import_before
+                changed = frozenset(
+                    name
+                    for name, value in self.snapshot(instance).items()
+                    if value != before[name]
+                )
+                by_columns[changed].append(instance)
+            for changed, instances in by_columns.items():
+                update_rows(model, instances, changed)
+            record_history(
+                model,
+                [instance.pk for instance in self.update_instances],
+                history_type="~",
+                user=self.user,
+                reason=self.change_reason(),
+            )
+            self.save_relations(self.update_instances)
+        except Exception as error:  # noqa: BLE001 - reported as the import's error
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.update_instances.clear()
+
+    def change_reason(self) -> str:
+        return (_("Imported from %s") % self.file_name)[:100] if self.file_name else ""
+
+    # Export -----------------------------------------------------------------
+
+    def iter_queryset(self, queryset):
+        # iterator() keeps memory flat and, unlike the default pagination,
+        # runs no COUNT and no OFFSET over a million rows; Django prefetches
+        # per chunk.
+        yield from queryset.iterator(chunk_size=2000)

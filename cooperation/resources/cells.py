@@ -1,0 +1,440 @@
+"""Reading cells: normalising text, countries, the file formats, the widgets
+that turn a cell into a value and back, and the column helpers."""
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+import tablib
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_countries import countries
+from import_export.fields import Field
+from import_export.formats import base_formats
+from import_export.widgets import Widget
+
+LANGUAGES = ("en", "zh-hans", "nl", "fr")
+# Suffix of modeltranslation's columns, with the language's name in English.
+TRANSLATIONS = (("zh_hans", "Chinese"), ("nl", "Dutch"), ("fr", "French"))
+# Excel's day 0 (its 1900 date system, with the leap-year bug accounted for).
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y%m%d")
+LIST_SEPARATORS = re.compile(r"\s*(?:[;|\n]|；)\s*")
+
+
+# Normalising text ------------------------------------------------------------
+
+
+def normalized(value) -> str:
+    """Text for comparing names, headers and labels: case, accents,
+    punctuation and spacing removed ("Côte d'Ivoire" -> "cote d ivoire")."""
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def cell_text(value, *, multiline: bool = False) -> str:
+    """A cell as text, stripped. Numbers lose a spurious ".0" (Excel stores
+    4131010001 as 4131010001.0); single-line text has its inner runs of
+    spaces collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value).replace("\r\n", "\n").replace("\u00a0", " ")
+    if text[:1] == "'" and FORMULA_START.match(text[1:]):
+        text = text[1:]  # an exported value defused (see ``defused``)
+    if multiline:
+        return "\n".join(line.strip() for line in text.strip().split("\n"))
+    return " ".join(text.split())
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def split_list(value) -> list[str]:
+    """A cell listing several things: separated by ";", "|" or new lines."""
+    return LIST_SEPARATORS.split(cell_text(value, multiline=True))
+
+
+@cache
+def country_codes() -> dict[str, str]:
+    """Normalised country names in the four languages, ISO alpha-2, alpha-3
+    and numeric codes -> ISO alpha-2 code."""
+    lookup = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            for code, name in countries:
+                lookup[normalized(name)] = code
+    for code, _name in countries:
+        lookup[code.casefold()] = code
+        lookup[countries.alpha3(code).casefold()] = code
+        lookup[str(countries.numeric(code, padded=True))] = code
+    aliases = {
+        "CN": ("PR China", "People's Republic of China", "中华人民共和国", "中國"),
+        "US": ("USA", "United States", "Etats-Unis"),
+        "GB": ("UK", "Great Britain", "England", "Royaume Uni"),
+        "NL": ("Holland", "The Netherlands", "Pays Bas"),
+        "KR": ("South Korea", "Korea", "韩国"),
+        "RU": ("Russia",),
+        "VN": ("Vietnam",),
+        "LA": ("Laos",),
+        "CZ": ("Czech Republic",),
+    }
+    for code, names in aliases.items():
+        for name in names:
+            lookup.setdefault(normalized(name), code)
+    return lookup
+
+
+def parse_country(value) -> str:
+    """An ISO code from a code or a name in any of the four languages;
+    ValueError when unknown."""
+    text = cell_text(value)
+    if not text:
+        return ""
+    code = country_codes().get(normalized(text))
+    if code is None:
+        raise ValueError(
+            _(
+                "“%(value)s” is not a country the registry knows. Give its ISO "
+                "code (BE, CN) or its name in English, Chinese, Dutch or French."
+            )
+            % {"value": text}
+        )
+    return code
+
+
+# File formats ----------------------------------------------------------------
+
+
+def _dataset(rows: list[list]) -> tablib.Dataset:
+    """A dataset of ``rows``, the first being taken as the header line (the
+    resource looks further when it is a title). Blank lines are kept (and
+    skipped by the resource), so that row numbers stay those of the file."""
+    dataset = tablib.Dataset()
+    rows = [list(row) for row in rows]
+    for row in rows:
+        while row and is_blank(row[-1]):
+            row.pop()
+    width = max((len(row) for row in rows), default=0)
+    if not width:
+        return dataset
+    dataset.headers = [cell_text(cell) for cell in rows[0]] + [""] * (
+        width - len(rows[0])
+    )
+    for row in rows[1:]:
+        dataset.append(row + [None] * (width - len(row)))
+    return dataset
+
+
+class CSV(base_formats.CSV):
+    """CSV in UTF-8 (a BOM is fine) with comma, semicolon or tab separators."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        text = in_stream.removeprefix("\ufeff")
+        header_line = text.split("\n", 1)[0]
+        delimiter = max(",;\t", key=header_line.count)
+        return _dataset(list(csv.reader(io.StringIO(text), delimiter=delimiter)))
+
+
+class XLSX(base_formats.XLSX):
+    """The first sheet of an Excel workbook, with blank lines kept."""
+
+    def create_dataset(self, in_stream):
+        import openpyxl
+
+        book = openpyxl.load_workbook(
+            io.BytesIO(in_stream), read_only=True, data_only=True
+        )
+        try:
+            rows = list(book.worksheets[0].iter_rows(values_only=True))
+        finally:
+            book.close()
+        return _dataset(rows)
+
+
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+
+
+def defused(dataset: tablib.Dataset) -> tablib.Dataset:
+    """``dataset`` with text that a spreadsheet would run as a formula
+    ("=HYPERLINK(...)", typed by a visitor in an interest registration)
+    prefixed with an apostrophe; numbers such as "-3.5" stay as they are."""
+
+    def defuse(value):
+        if isinstance(value, str) and FORMULA_START.match(value):
+            try:
+                Decimal(value)
+            except InvalidOperation:
+                return "'" + value
+        return value
+
+    safe = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        safe.append([defuse(value) for value in row])
+    return safe
+
+
+class ExportCSV(base_formats.CSV):
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(defused(dataset), **kwargs)
+
+
+class ExportXLSX(base_formats.XLSX):
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(defused(dataset), **kwargs)
+
+
+IMPORT_FORMATS = [CSV, XLSX]
+EXPORT_FORMATS = [ExportCSV, ExportXLSX]
+
+
+def format_for(file_name: str, data: bytes):
+    """The import format of a file, by content (a zip is XLSX) and name."""
+    if data[:4] == b"PK\x03\x04" or file_name.lower().endswith(".xlsx"):
+        return XLSX()
+    return CSV(encoding="utf-8-sig")
+
+
+# Widgets: cell <-> value -----------------------------------------------------
+
+
+class Text(Widget):
+    def __init__(self, *, multiline: bool = False):
+        super().__init__()
+        self.multiline = multiline
+
+    def clean(self, value, row=None, **kwargs):
+        return cell_text(value, multiline=self.multiline)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class Date(Widget):
+    """Date cells, Excel serial numbers and written dates (2026-03-31,
+    31/03/2026, 31.03.2026); never month first."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = cell_text(value)
+        if re.fullmatch(r"\d{1,5}(\.\d+)?", text):
+            serial = float(text)
+            if 1 <= serial < 2958466:
+                return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
+        text = re.sub(r"(\d+)年(\d+)月(\d+)日", r"\1-\2-\3", text)
+        text = text.split("T")[0].split(" ")[0]
+        for date_format in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, date_format).date()  # noqa: DTZ007
+            except ValueError:
+                continue
+        raise ValueError(
+            _(
+                "“%(value)s” is not a date. Write it as 2026-03-31 or 31/03/2026, "
+                "or use a date cell."
+            )
+            % {"value": cell_text(value)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return value if kwargs.get("force_native_type") else value.isoformat()
+
+
+TRUE_WORDS = {"1", "yes", "y", "true", "t", "x", "ja", "j", "oui", "o", "是", "on"}
+FALSE_WORDS = {"0", "no", "n", "false", "f", "nee", "non", "否", "off"}
+
+
+class Boolean(Widget):
+    """Yes/no in the four languages, 1/0, true/false, Excel's TRUE/FALSE;
+    a blank cell is ``default``."""
+
+    def __init__(self, *, default: bool = False):
+        super().__init__()
+        self.default = default
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = normalized(cell_text(value))
+        if not text:
+            return self.default
+        if text in TRUE_WORDS:
+            return True
+        if text in FALSE_WORDS:
+            return False
+        raise ValueError(_("“%(value)s” is not yes or no.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return bool(value)
+        return _("yes") if value else _("no")
+
+
+class Choice(Widget):
+    """A choice given by its value or its label in any of the four languages
+    (or an extra alias); exported as the label in the current language."""
+
+    def __init__(self, choices, *, aliases: dict[str, str] | None = None):
+        super().__init__()
+        self.choices = choices
+        self.aliases = aliases or {}
+
+    @property
+    def lookup(self) -> dict[str, str]:
+        if not hasattr(self, "_lookup"):
+            lookup = {normalized(alias): value for alias, value in self.aliases.items()}
+            for language in LANGUAGES:
+                with translation.override(language):
+                    for value, label in self.choices.choices:
+                        lookup[normalized(label)] = value
+            for value in self.choices.values:
+                lookup[normalized(value)] = value
+            self._lookup = lookup
+        return self._lookup
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return ""
+        try:
+            return self.lookup[normalized(text)]
+        except KeyError:
+            allowed = ", ".join(str(label) for label in self.choices.labels)
+            raise ValueError(
+                _("“%(value)s” is not one of: %(allowed)s.")
+                % {"value": text, "allowed": allowed}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return str(self.choices(value).label) if value else ""
+
+
+class Country(Widget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_country(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
+
+
+class Integer(Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value).replace(" ", "")
+        if not text:
+            return None
+        try:
+            return int(Decimal(text))
+        except (InvalidOperation, ValueError):
+            raise ValueError(
+                _("“%(value)s” is not a whole number.") % {"value": text}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return value if kwargs.get("force_native_type") else str(value)
+
+
+class Coordinate(Widget):
+    """Decimal degrees, rounded to the six places the database keeps; a
+    decimal comma is fine."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value).replace(" ", "")
+        if not text:
+            return None
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            return Decimal(text).quantize(Decimal("0.000001"))
+        except InvalidOperation:
+            raise ValueError(
+                _("“%(value)s” is not a number of degrees.") % {"value": text}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return float(value) if kwargs.get("force_native_type") else str(value)
+
+
+class Related(Widget):
+    """Renders a related record or a related manager's records by name. The
+    resource resolves imported names itself (see ``import_relations``)."""
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        if hasattr(value, "all"):
+            try:
+                return "; ".join(str(item) for item in value.all())
+            except ValueError:
+                return ""  # a record not saved yet has no related records
+        if isinstance(value, list | tuple):
+            return "; ".join(str(item) for item in value)
+        return str(value)
+
+
+# Columns ----------------------------------------------------------------------
+
+
+def column(attribute, header, widget=None, *, aliases=(), readonly=False) -> Field:
+    """A column: the model attribute, the header the export writes, and
+    more headers the import accepts (besides the field's labels)."""
+    field = Field(
+        attribute=attribute,
+        column_name=header,
+        widget=widget or Text(),
+        readonly=readonly,
+    )
+    field.aliases = aliases
+    return field
+
+
+def translated(
+    attribute, header, *, multiline=False, aliases=(), chinese=()
+) -> tuple[Field, Field, Field, Field]:
+    """The four columns of a translated field: "Title" (``title_en``, also
+    under ``aliases``), "Title (Chinese)" (also "Chinese title", "title_zh",
+    "title cn" and the ``chinese`` aliases), "Title (Dutch)", "Title
+    (French)"."""
+    base = header.lower()
+    columns = [
+        column(f"{attribute}_en", header, Text(multiline=multiline), aliases=aliases)
+    ]
+    for suffix, language in TRANSLATIONS:
+        short = suffix.split("_")[0]
+        names = [f"{language} {base}", f"{base} {short}", f"{base} {language}"]
+        if short == "zh":
+            names += [f"{base} cn", f"{base} chinese simplified", *chinese]
+        columns.append(
+            column(
+                f"{attribute}_{suffix}",
+                f"{header} ({language.capitalize()})",
+                Text(multiline=multiline),
+                aliases=tuple(names),
+            )
+        )
+    return tuple(columns)

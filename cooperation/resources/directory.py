@@ -1,0 +1,173 @@
+"""Finding institutions, agreements and fields of education by identifier,
+reference or name, from maps loaded once per import (not a query per row)."""
+
+import re
+from collections import defaultdict
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ..identifiers import normalize_erasmus_code
+from ..models import (
+    Agreement,
+    FieldOfEducation,
+    Institution,
+)
+from ..models.institution import IDENTIFIER_FIELDS
+from .cells import (
+    cell_text,
+    normalized,
+    split_list,
+)
+
+
+class InstitutionDirectory:
+    """Every institution's identifiers and names, loaded in one query, to
+    find records by identifier or name without a query per row."""
+
+    def __init__(self):
+        self.by_identifier = {field: {} for field in IDENTIFIER_FIELDS}
+        self.by_name_country = defaultdict(list)
+        self.by_any_name = defaultdict(set)
+        self.names = {}
+        self.countries = set()
+        rows = Institution.objects.values_list(
+            "pk",
+            "name_en",
+            "country",
+            *IDENTIFIER_FIELDS,
+            "name_zh_hans",
+            "name_nl",
+            "name_fr",
+            "official_name",
+            "acronym",
+        )
+        for pk, name, country, *identifiers_and_names in rows.iterator(10_000):
+            identifiers = identifiers_and_names[: len(IDENTIFIER_FIELDS)]
+            others = identifiers_and_names[len(IDENTIFIER_FIELDS) :]
+            self.names[pk] = name
+            for field, value in zip(IDENTIFIER_FIELDS, identifiers, strict=True):
+                if value:
+                    self.by_identifier[field][value] = pk
+            self.by_name_country[(normalized(name or ""), country)].append(pk)
+            self.countries.add(country)
+            for text in (name, *others):
+                if text:
+                    self.by_any_name[normalized(text)].add(pk)
+
+    @staticmethod
+    def identifiers(values: dict) -> dict[str, str]:
+        """Identifier cells as stored: Erasmus codes re-padded, SCHAC codes
+        in lower case, PICs without spaces."""
+        cleaned = {}
+        for field in IDENTIFIER_FIELDS:
+            value = cell_text(values.get(field))
+            if field == "erasmus_code":
+                value = normalize_erasmus_code(value) if value else value
+            elif field == "schac_code":
+                value = value.lower().rstrip(".")
+            elif field == "pic":
+                value = re.sub(r"\s+", "", value)
+            if value:
+                cleaned[field] = value
+        return cleaned
+
+    def find(self, text: str) -> tuple[int | None, str]:
+        """The institution that ``text`` (an identifier or a name) names,
+        or None and why not."""
+        text = cell_text(text)
+        candidates = {
+            "erasmus_code": normalize_erasmus_code(text),
+            "schac_code": text.lower().rstrip("."),
+            "pic": re.sub(r"\s+", "", text),
+            "other_identifier": text,
+        }
+        for field, value in candidates.items():
+            if value in self.by_identifier[field]:
+                return self.by_identifier[field][value], ""
+        found = sorted(self.by_any_name.get(normalized(text), ()))
+        if len(found) == 1:
+            return found[0], ""
+        if found:
+            return None, _(
+                "“%(text)s” names several institutions (%(names)s): give an "
+                "identifier instead."
+            ) % {"text": text, "names": "; ".join(self.names[pk] for pk in found[:5])}
+        return None, _("No institution has the identifier or name “%(text)s”.") % {
+            "text": text
+        }
+
+
+def admin_link(model, pk) -> str:
+    """The admin change page of record ``pk``."""
+    opts = model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+
+
+class ResolverMixin:
+    """Finding institutions, fields of education and agreements by name."""
+
+    @property
+    def directory(self) -> InstitutionDirectory:
+        if not hasattr(self, "_directory"):
+            self._directory = InstitutionDirectory()
+        return self._directory
+
+    def find_institutions(self, value) -> tuple[list[int], list[str]]:
+        pks, errors = [], []
+        for text in split_list(value):
+            if not text:
+                continue
+            pk, problem = self.directory.find(text)
+            if problem:
+                errors.append(problem)
+            elif pk not in pks:
+                pks.append(pk)
+        return pks, errors
+
+    def find_fields(self, value) -> tuple[list[int], list[str]]:
+        if not hasattr(self, "_field_codes"):
+            self._field_codes = dict(FieldOfEducation.objects.values_list("code", "pk"))
+        pks, errors = [], []
+        for text in split_list(value):
+            if not text:
+                continue
+            code = text.split()[0]
+            if code not in self._field_codes and "0" + code in self._field_codes:
+                code = "0" + code  # Excel drops the leading zero of 041 or 0413
+            if code in self._field_codes:
+                pks.append(self._field_codes[code])
+            else:
+                errors.append(
+                    _(
+                        "“%(text)s” is not an ISCED-F 2013 code (e.g. 0215 for "
+                        "music and performing arts)."
+                    )
+                    % {"text": text}
+                )
+        return pks, errors
+
+    def find_agreement(self, text: str) -> tuple[int | None, str]:
+        if not hasattr(self, "_agreements"):
+            self._agreements = {}
+            self._agreement_titles = defaultdict(list)
+            for pk, reference, title in Agreement.objects.values_list(
+                "pk", "reference", "title_en"
+            ):
+                if reference:
+                    self._agreements[reference.casefold()] = pk
+                self._agreement_titles[normalized(title or "")].append(pk)
+        text = cell_text(text)
+        if text.casefold() in self._agreements:
+            return self._agreements[text.casefold()], ""
+        found = self._agreement_titles.get(normalized(text), [])
+        if len(found) == 1:
+            return found[0], ""
+        if found:
+            return None, _(
+                "Several agreements have the title “%(text)s”: give the "
+                "reference number."
+            ) % {"text": text}
+        return None, _("No agreement has the reference number or title “%(text)s”.") % {
+            "text": text
+        }

@@ -1,0 +1,249 @@
+"""Importing and exporting exchanges."""
+
+from django.utils.translation import gettext as _
+
+from ..models import Exchange
+from .base import RecordResource
+from .cells import (
+    Boolean,
+    Choice,
+    Country,
+    Date,
+    Integer,
+    Related,
+    cell_text,
+    column,
+    normalized,
+    translated,
+)
+from .directory import ResolverMixin
+
+
+class ExchangeResource(ResolverMixin, RecordResource):
+    """Exchanges.
+
+    Columns (the export's headers; each also accepted under the field name
+    and the field's label in the four languages): Title, Title (Chinese),
+    Title (Dutch), Title (French), Kind (e.g. student exchange, internship,
+    performance), Summary, Description, Eligibility, How to apply, Outcomes
+    (each also in Chinese, Dutch and French columns, e.g. "Summary
+    (Chinese)"), Contact e-mail, External link, Agreement (its reference
+    number or title), Host (an institution's identifier or name), Partners
+    (institutions separated by ";", "|" or new lines), Fields of education
+    (ISCED-F codes), Starts on, Ends on, Application deadline, Mode (on site,
+    online, hybrid; default on site), City, Country, Places, Participants,
+    Cancelled (yes/no), Published (yes/no), Slug.
+
+    Required: Title, Kind, Host and Starts on.
+
+    A row updates the exchange with its slug, else the one with the same
+    title, host and start date.
+    """
+
+    required_headers = ("Title", "Kind", "Host", "Starts on")
+    default_headers = {"kind": "Kind"}
+
+    title_en, title_zh_hans, title_nl, title_fr = translated(
+        "title", "Title", aliases=("exchange", "english title"), chinese=("中文标题",)
+    )
+    kind = column("kind", "Kind", Choice(Exchange.Kind), aliases=("type", "类型"))
+    summary_en, summary_zh_hans, summary_nl, summary_fr = translated(
+        "summary", "Summary", multiline=True
+    )
+    description_en, description_zh_hans, description_nl, description_fr = translated(
+        "description", "Description", multiline=True
+    )
+    eligibility_en, eligibility_zh_hans, eligibility_nl, eligibility_fr = translated(
+        "eligibility", "Eligibility", multiline=True
+    )
+    how_to_apply_en, how_to_apply_zh_hans, how_to_apply_nl, how_to_apply_fr = (
+        translated("how_to_apply", "How to apply", multiline=True)
+    )
+    contact_email = column(
+        "contact_email", "Contact e-mail", aliases=("email", "e-mail", "contact")
+    )
+    external_url = column(
+        "external_url", "External link", aliases=("url", "link", "website")
+    )
+    agreement = column(
+        "agreement", "Agreement", Related(), readonly=True, aliases=("agreement ref",)
+    )
+    host = column(
+        "host",
+        "Host",
+        Related(),
+        readonly=True,
+        aliases=("host institution", "organiser", "承办单位"),
+    )
+    partners = column(
+        "partners",
+        "Partners",
+        Related(),
+        readonly=True,
+        aliases=("partner institutions", "sending institutions"),
+    )
+    fields = column(
+        "fields",
+        "Fields of education",
+        Related(),
+        readonly=True,
+        aliases=("fields", "isced", "isced codes"),
+    )
+    starts_on = column(
+        "starts_on", "Starts on", Date(), aliases=("start", "start date", "开始日期")
+    )
+    ends_on = column(
+        "ends_on", "Ends on", Date(), aliases=("end", "end date", "结束日期")
+    )
+    application_deadline = column(
+        "application_deadline",
+        "Application deadline",
+        Date(),
+        aliases=("deadline", "报名截止日期"),
+    )
+    mode = column("mode", "Mode", Choice(Exchange.Mode))
+    city = column("city", "City", aliases=("town", "城市"))
+    country = column("country", "Country", Country(), aliases=("国家 地区",))
+    places = column("places", "Places", Integer(), aliases=("places offered",))
+    participants = column("participants", "Participants", Integer())
+    outcomes_en, outcomes_zh_hans, outcomes_nl, outcomes_fr = translated(
+        "outcomes", "Outcomes", multiline=True
+    )
+    cancelled = column("cancelled", "Cancelled", Boolean())
+    published = column("published", "Published", Boolean())
+    slug = column("slug", "Slug")
+
+    class Meta(RecordResource.Meta):
+        model = Exchange
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("host", "agreement").prefetch_related(
+            "partners", "fields"
+        )
+
+    def dehydrate_host(self, exchange):
+        return exchange.host.name_en or exchange.host.name
+
+    def dehydrate_partners(self, exchange):
+        return "; ".join(p.name_en or p.name for p in exchange.partners.all())
+
+    def dehydrate_fields(self, exchange):
+        return "; ".join(field.code for field in exchange.fields.all())
+
+    def dehydrate_agreement(self, exchange):
+        agreement = exchange.agreement
+        if agreement is None:
+            return ""
+        return agreement.reference or agreement.title_en or agreement.title
+
+    def match_rows(self, rows):
+        slugs, keys = {}, {}
+        for pk, slug, title, host, starts_on in Exchange.objects.values_list(
+            "pk", "slug", "title_en", "host_id", "starts_on"
+        ).iterator(10_000):
+            slugs[slug] = pk
+            keys[(normalized(title or ""), host, starts_on)] = pk
+        seen = {}
+        date = Date()
+        for number, row in rows:
+            slug = cell_text(row.get("Slug"))
+            host, _problem = self.directory.find(cell_text(row.get("Host")))
+            try:
+                starts_on = date.clean(row.get("Starts on"))
+            except ValueError:
+                starts_on = None
+            key = (normalized(cell_text(row.get("Title"))), host, starts_on)
+            for seen_key, header in ((("slug", slug), "Slug"), (key, "Title")):
+                if seen_key[1] and seen_key in seen:
+                    self.add_error(
+                        number,
+                        header,
+                        _(
+                            "Row %(row)s of this file is the same exchange (same "
+                            "%(what)s)."
+                        )
+                        % {
+                            "row": seen[seen_key],
+                            "what": _("slug")
+                            if header == "Slug"
+                            else _("title, host and start date"),
+                        },
+                    )
+                seen.setdefault(seen_key, self.line(number))
+            if slug in slugs:
+                self.matches[number] = slugs[slug]
+            elif key in keys:
+                self.matches[number] = keys[key]
+
+    def import_relations(self, instance, row):
+        errors = {}
+        relations = instance._import_relations
+        if "Host" in row:
+            text = cell_text(row["Host"])
+            pk, problem = self.directory.find(text) if text else (None, "")
+            if not text:
+                problem = _("Give the host institution's identifier or name.")
+            if problem:
+                errors["Host"] = [problem]
+            instance.host_id = pk
+        if "Agreement" in row:
+            text = cell_text(row["Agreement"])
+            instance.agreement_id = None
+            if text:
+                pk, problem = self.find_agreement(text)
+                if problem:
+                    errors["Agreement"] = [problem]
+                instance.agreement_id = pk
+        if "Partners" in row:
+            pks, problems = self.find_institutions(row["Partners"])
+            if problems:
+                errors["Partners"] = problems
+            relations["partners"] = pks
+        if "Fields of education" in row:
+            pks, problems = self.find_fields(row["Fields of education"])
+            if problems:
+                errors["Fields of education"] = problems
+            relations["fields"] = pks
+        return errors
+
+    def validate_relations(self, instance):
+        partners = instance._import_relations.get("partners") or []
+        if instance.host_id and instance.host_id in partners:
+            return {
+                "Partners": [
+                    _("The host institution cannot also be a partner of its exchange.")
+                ]
+            }
+        return {}
+
+    def relations_changed(self, instance):
+        relations = instance._import_relations
+        for name in ("partners", "fields"):
+            if name in relations:
+                existing = getattr(instance, name).values_list("pk", flat=True)
+                if sorted(existing) != sorted(relations[name]):
+                    return True
+        return False
+
+    def save_relations(self, instances):
+        for name, column_name in (
+            ("partners", "institution_id"),
+            ("fields", "fieldofeducation_id"),
+        ):
+            through = getattr(Exchange, name).through
+            given = [i for i in instances if name in i._import_relations]
+            if not given:
+                continue
+            if not self._meta.use_bulk:
+                # Row by row (the admin): set() lets simple-history record it.
+                for instance in given:
+                    getattr(instance, name).set(instance._import_relations[name])
+                continue
+            through.objects.filter(exchange_id__in=[i.pk for i in given]).delete()
+            through.objects.bulk_create(
+                [
+                    through(exchange_id=instance.pk, **{column_name: pk})
+                    for instance in given
+                    for pk in instance._import_relations[name]
+                ]
+            )
