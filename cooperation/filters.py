@@ -20,6 +20,16 @@ def country_choices(codes) -> list[tuple[str, str]]:
     )
 
 
+def sort_filter(labels: dict) -> django_filters.ChoiceFilter:
+    """The sort order choice; only these keys are ever used to order."""
+    return django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        method="filter_nothing",
+        choices=list(labels.items()),
+        empty_label=None,
+    )
+
+
 class SearchFilterSet(django_filters.FilterSet):
     """Shared by the catalogs: free-text search and a whitelist of sort orders."""
 
@@ -127,12 +137,7 @@ class ExchangeFilter(SearchFilterSet):
         method="filter_open",
         widget=forms.CheckboxInput,
     )
-    sort = django_filters.ChoiceFilter(
-        label=_("Sort by"),
-        method="filter_nothing",
-        choices=list(SORT_LABELS.items()),
-        empty_label=None,
-    )
+    sort = sort_filter(SORT_LABELS)
 
     class Meta:
         model = Exchange
@@ -184,12 +189,7 @@ class InstitutionFilter(SearchFilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Country"), empty_label=ANY, choices=[]
     )
-    sort = django_filters.ChoiceFilter(
-        label=_("Sort by"),
-        method="filter_nothing",
-        choices=list(SORT_LABELS.items()),
-        empty_label=None,
-    )
+    sort = sort_filter(SORT_LABELS)
 
     class Meta:
         model = Institution
@@ -225,12 +225,7 @@ class AgreementFilter(SearchFilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Country"), empty_label=ANY, method="filter_country", choices=[]
     )
-    sort = django_filters.ChoiceFilter(
-        label=_("Sort by"),
-        method="filter_nothing",
-        choices=list(SORT_LABELS.items()),
-        empty_label=None,
-    )
+    sort = sort_filter(SORT_LABELS)
 
     class Meta:
         model = Agreement
