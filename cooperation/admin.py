@@ -13,7 +13,6 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import models
-from django.db.models import Q
 from django.forms.models import construct_instance
 from django.http import Http404
 from django.shortcuts import redirect
@@ -597,7 +596,7 @@ class AgreementAdmin(RecordImportExportMixin, ExpiryDisplay, RecordAdmin):
     ordering = ("-signed_on", "title")
     date_hierarchy = "signed_on"
     list_select_related = ("responsible",)
-    autocomplete_fields = ("predecessor", "fields")
+    autocomplete_fields = ("predecessor", "fields", "responsible")
     inlines = (
         AgreementPartyInline,
         AgreementExchangeKindInline,
@@ -705,14 +704,6 @@ class AgreementAdmin(RecordImportExportMixin, ExpiryDisplay, RecordAdmin):
     @admin.display(description=_("state"), ordering="state")
     def state_display(self, agreement):
         return Agreement.State(agreement.state).label
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "responsible":
-            # Staff only; a former staff member stays selectable where set.
-            kwargs["queryset"] = User.objects.filter(
-                Q(is_staff=True) | Q(responsible_agreements__isnull=False)
-            ).distinct()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # Exchanges ------------------------------------------------------------------
@@ -890,6 +881,33 @@ class UserAdmin(BaseUserAdmin):
         (_("Institutions"), {"fields": ("institutions",)}),
     )
     autocomplete_fields = ("institutions",)
+
+    @staticmethod
+    def _responsible_lookup(request) -> bool:
+        """An agreement's "responsible staff member" autocomplete request."""
+        match = request.resolver_match
+        return (
+            match is not None
+            and match.url_name == "autocomplete"
+            and request.GET.get("model_name") == "agreement"
+            and request.GET.get("field_name") == "responsible"
+        )
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever edits agreements may look colleagues up by name for the
+        # "responsible" field; the user list itself stays closed to them.
+        if (
+            obj is None
+            and self._responsible_lookup(request)
+            and request.user.has_perm("cooperation.change_agreement")
+        ):
+            return True
+        return super().has_view_permission(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        if self._responsible_lookup(request):
+            queryset = queryset.filter(is_staff=True, is_active=True)
+        return super().get_search_results(request, queryset, search_term)
 
     def get_readonly_fields(self, request, obj=None):
         readonly_fields = super().get_readonly_fields(request, obj)

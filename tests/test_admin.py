@@ -21,6 +21,7 @@ from tests.factories import (
     make_agreement,
     make_exchange,
     make_institution,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -493,3 +494,39 @@ def test_agreement_history_shows_changes_to_its_parties(client, editor):
     assert {str(entry.instance.institution) for entry in entries} >= {"First Party"}
     assert all(entry.history_user == editor for entry in entries)
     assert "Created party: First Party (signatory)" in page.text
+
+
+def test_responsible_is_picked_by_autocomplete_among_active_staff(client, editor):
+    make_user("colleague", is_staff=True, first_name="Lin")
+    make_user("outsider", is_staff=False)
+    make_user("former", is_staff=True, is_active=False)
+    client.force_login(editor)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "cooperation",
+            "model_name": "agreement",
+            "field_name": "responsible",
+            "term": "",
+        },
+    )
+    assert response.status_code == 200
+    names = {result["text"] for result in response.json()["results"]}
+    assert "colleague" in names
+    assert not names & {"outsider", "former"}
+    # The user list itself stays closed to editors.
+    assert client.get(reverse("admin:cooperation_user_changelist")).status_code == 403
+
+
+def test_viewer_cannot_use_the_responsible_lookup(client, viewer):
+    client.force_login(viewer)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "cooperation",
+            "model_name": "agreement",
+            "field_name": "responsible",
+            "term": "",
+        },
+    )
+    assert response.status_code == 403
