@@ -23,7 +23,8 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchdb import bench_url, say, server_connection
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEARCHES = (
@@ -117,11 +118,6 @@ SCHOOL_TYPES = [  # zh, en
 ]
 
 
-def say(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -129,30 +125,6 @@ def parse_args():
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--reuse", action="store_true")
     return parser.parse_args()
-
-
-def bench_url(url: str) -> tuple[str, str]:
-    """The benchmark database's name and URL, beside DATABASE_URL's."""
-    parts = urlsplit(url)
-    name = (parts.path.lstrip("/") or "cooperation") + "_bench"
-    return name, urlunsplit(parts._replace(path="/" + name))
-
-
-def server_connection(url: str):
-    """An autocommit connection to the server's ``postgres`` database."""
-    import dj_database_url
-    import psycopg2
-
-    params = dj_database_url.parse(url)
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=params.get("USER") or None,
-        password=params.get("PASSWORD") or None,
-        host=params.get("HOST") or None,
-        port=params.get("PORT") or None,
-    )
-    connection.autocommit = True
-    return connection
 
 
 def values_sql(rows: list[tuple]) -> str:
@@ -363,7 +335,7 @@ def run_searches(repeat: int) -> None:
 def main() -> None:
     args = parse_args()
     url = os.environ.get("DATABASE_URL", "postgres:///cooperation")
-    name, url_bench = bench_url(url)
+    name, url_bench = bench_url(url, "_bench")
     server = server_connection(url)
     with server.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
