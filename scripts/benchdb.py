@@ -31,3 +31,16 @@ def server_connection(url: str):
     )
     connection.autocommit = True
     return connection
+
+
+def django_on(url: str, repo_root) -> None:
+    """Set Django up on the benchmark database ``url``."""
+    import os
+
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cooperation.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
+    sys.path.insert(0, str(repo_root))
+    import django
+
+    django.setup()

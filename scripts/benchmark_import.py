@@ -24,12 +24,11 @@ import csv
 import io
 import os
 import pstats
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchdb import bench_url, say, server_connection
+from benchdb import bench_url, django_on, say, server_connection
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COUNTRIES = [  # code, country as written in the file, cities, a type of school
@@ -142,15 +141,10 @@ def main() -> None:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
 
-    os.environ["DATABASE_URL"] = url_bench
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cooperation.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
-    sys.path.insert(0, str(REPO_ROOT))
-    import django
+    django_on(url_bench, REPO_ROOT)
     from django.core.management import call_command
     from django.db import connection
 
-    django.setup()
     try:
         call_command("migrate", verbosity=0)
         with connection.cursor() as cursor:

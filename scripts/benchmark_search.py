@@ -20,11 +20,10 @@ it asserts nothing. Results are recorded in docs/benchmarks.md.
 import argparse
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-from benchdb import bench_url, say, server_connection
+from benchdb import bench_url, django_on, say, server_connection
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEARCHES = (
@@ -345,15 +344,10 @@ def main() -> None:
         if not (exists and args.reuse):
             cursor.execute(f'CREATE DATABASE "{name}"')
 
-    os.environ["DATABASE_URL"] = url_bench
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cooperation.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
-    sys.path.insert(0, str(REPO_ROOT))
-    import django
+    django_on(url_bench, REPO_ROOT)
     from django.core.management import call_command
     from django.db import connection
 
-    django.setup()
     try:
         if not (exists and args.reuse):
             call_command("migrate", verbosity=0)
