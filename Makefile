@@ -12,7 +12,7 @@ ARGS ?=
 WITH_DB = DATABASE_URL="$$($(PY) scripts/ensure_database.py)" && export DATABASE_URL &&
 
 .DEFAULT_GOAL := help
-.PHONY: help run test messages demo shell superuser clean
+.PHONY: help run test messages demo shell superuser clean serve bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,12 @@ test: $(STAMP) messages ## Check formatting, lint, migrations and run the tests 
 	$(PY) manage.py check && \
 	$(PY) manage.py makemigrations --check --dry-run && \
 	$(PY) -m pytest $(ARGS)
+
+serve: $(STAMP) messages ## Serve with production settings under gunicorn on http://127.0.0.1:8000/ (PORT=...)
+	@$(WITH_DB) PORT=$(PORT) exec $(PY) scripts/serve.py
+
+bench: $(STAMP) messages ## Generate the 10k and 1M databases and measure every page with wrk (ARGS=...)
+	@$(WITH_DB) $(PY) scripts/bench.py $(ARGS)
 
 messages: $(STAMP) ## Compile the translations (cooperation/locale/*/LC_MESSAGES/django.po)
 	@$(PY) scripts/compile_messages.py

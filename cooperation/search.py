@@ -30,10 +30,14 @@ any hosted PostgreSQL runs it. The pieces:
   it makes no trigram from two characters).
 
 Exchanges are also found through their host and partner institutions (a
-search for 上海 finds the Shanghai Conservatory's exchanges). All terms must
-then match within one record, the exchange, its host or one partner: "上海
-orchestra" does not find an orchestra tour hosted in Shanghai unless the
-exchange's own texts say Shanghai too.
+search for 上海 finds the Shanghai Conservatory's exchanges): an exchange's
+document also holds the names of its host and its published partners, with
+weight C (``Institution.names_vector``, copied into
+``Exchange.institution_names`` by triggers that migration 0009 creates, so
+that every writer keeps it current: the admin, imports, COPY, bulk updates,
+renaming or unpublishing an institution). Terms may match in different
+places: "上海 orchestra" finds an orchestra tour hosted in Shanghai. One
+GIN index serves the whole search.
 
 User input never becomes tsquery syntax: Latin words go through
 ``plainto_tsquery``, which ignores operators, and Chinese runs contain only
@@ -41,6 +45,7 @@ Chinese characters by construction.
 """
 
 import re
+import unicodedata
 
 from django.contrib.postgres.search import (
     SearchQueryCombinable,
@@ -89,15 +94,22 @@ def search_vector_field(
     secondary: str,
     primary_others: tuple[str, ...] = (),
     secondary_others: tuple[str, ...] = (),
+    also: str | None = None,
 ) -> models.GeneratedField:
     """The stored ``search_vector`` of a model: the translated field
     ``primary`` (e.g. "title": title_en, title_nl, ...) and the plain fields
     ``primary_others`` with weight A, ``secondary`` and ``secondary_others``
-    with weight B. Give it a GIN index in ``Meta.indexes``."""
+    with weight B, plus the tsvector column ``also`` if given. Give it a GIN
+    index in ``Meta.indexes``."""
+    parts = [
+        _vector("A", primary, primary_others),
+        _vector("B", secondary, secondary_others),
+    ]
+    if also:
+        parts.append(F(also))
     return models.GeneratedField(
         expression=Func(
-            _vector("A", primary, primary_others),
-            _vector("B", secondary, secondary_others),
+            *parts,
             template="(%(expressions)s)",
             arg_joiner=" || ",
             output_field=SearchVectorField(),
@@ -170,6 +182,28 @@ def build_query(text: str | None) -> TsQuery | None:
     return query
 
 
+def prefix_query(text: str | None, weight: str = "") -> TsQuery | None:
+    """A tsquery for type-ahead: every Latin word of ``text`` as a prefix
+    ("conserv" finds "Conservatory"), lower-cased and without accents as the
+    documents store them, Chinese runs as in ``build_query``; ``weight``
+    (e.g. "A") limits the words to that weight. None when there is nothing
+    to look for."""
+    words, runs = split_terms(text or "")
+    lexemes = []
+    for word in words:
+        plain = "".join(
+            ch
+            for ch in unicodedata.normalize("NFKD", word.lower())
+            if ch.isalnum() and not unicodedata.combining(ch)
+        )
+        if plain:
+            lexemes.append(f"{_quote_lexeme(plain)}:*{weight}")
+    lexemes += [f"({cjk_query_text(run)})" for run in runs]
+    if not lexemes:
+        return None
+    return TsQuery(Cast(Value(" & ".join(lexemes)), SearchQueryField()), function="")
+
+
 def matches(query, vector: str = "search_vector") -> Matches:
     """The condition ``vector @@ query`` (served by the vector's GIN index)."""
     return Matches(F(vector), query)
@@ -181,31 +215,31 @@ def rank(query, vector: str = "search_vector") -> SearchRank:
     return SearchRank(F(vector), query)
 
 
-def search(queryset: models.QuerySet, text: str | None, *, related_ids=None):
-    """Filter ``queryset`` to rows whose ``search_vector`` matches ``text``
-    or, when ``related_ids`` is given, whose primary key is among those that
-    the one-column querysets ``related_ids(query)`` returns select; annotate
-    ``rank`` (of the row's own vector) and order by it, best first, then by
-    the model's ordering.
+def names_vector_field(*, names: str, others: tuple[str, ...] = ()):
+    """A stored tsvector of the translated field ``names`` and the plain
+    fields ``others``, with weight C: what other records' documents copy
+    (an exchange's holds its host's and partners' names)."""
+    return models.GeneratedField(
+        expression=_vector("C", names, others),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        verbose_name=_("names for search"),
+    )
+
+
+def search(queryset: models.QuerySet, text: str | None):
+    """Filter ``queryset`` to rows whose ``search_vector`` matches ``text``,
+    annotate ``rank`` and order by it, best first, then by the model's
+    ordering. Ranking reads every match's vector: bound the rows it ranks
+    (see ``filters.SearchFilterSet``) when a term can match many.
 
     Empty or punctuation-only text filters nothing (``rank`` is 0)."""
     query = build_query(text)
-    model = queryset.model
-    ordering = ["-rank", *model._meta.ordering]
+    ordering = ["-rank", *queryset.model._meta.ordering]
     if query is None:
         return queryset.annotate(
             rank=Value(0.0, output_field=models.FloatField())
         ).order_by(*ordering)
-    if related_ids is None:
-        condition = matches(query)
-    else:
-        # pk IN (a UNION of the keys each index finds), not an OR of
-        # conditions: an OR of subqueries makes PostgreSQL scan the whole
-        # table, and an OR of "column = ANY(ARRAY(subquery))" conditions,
-        # though served by the indexes, compares row by row against arrays
-        # that can hold most of the table (a term in every institution's
-        # name): seconds turned into minutes at a million rows (see
-        # docs/benchmarks.md). The UNION and the IN are hashed.
-        own = model._base_manager.filter(matches(query)).values("pk").order_by()
-        condition = models.Q(pk__in=own.union(*related_ids(query)))
-    return queryset.filter(condition).annotate(rank=rank(query)).order_by(*ordering)
+    return (
+        queryset.filter(matches(query)).annotate(rank=rank(query)).order_by(*ordering)
+    )

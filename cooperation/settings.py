@@ -154,14 +154,35 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Outside debugging, WhiteNoise serves the files collectstatic made: compressed
+# and named by their content's hash, so that browsers may keep them for ever
+# (WhiteNoise sends a year's max-age for hashed names). This storage refuses
+# {% static %} of a file missing from its manifest, so the tests (which
+# collect nothing) switch to the plain one (tests/conftest.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# One cache shared by every worker when REDIS_URL is set (Django's own Redis
+# backend); otherwise each process keeps its own in memory, which is right for
+# one process and merely less effective for several. Keys start with the
+# database's name, so sites on different databases can share one Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": DATABASES["default"]["NAME"],
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 

@@ -19,6 +19,7 @@ from .models import (
     Institution,
     Interest,
 )
+from .models.base import derived_by_database
 
 
 @register(Institution)
@@ -66,7 +67,7 @@ for model, m2m_fields in HISTORY.items():
     # app= puts the historical models in cooperation.models, where Django
     # (e.g. the shell's auto-import) looks for them. The search vector is
     # derived from the other columns: history need not store it.
-    excluded = [f.name for f in model._meta.fields if f.name == "search_vector"]
+    excluded = [f.name for f in model._meta.fields if derived_by_database(f)]
     simple_history.register(
         model, m2m_fields=m2m_fields, excluded_fields=excluded, app="cooperation"
     )

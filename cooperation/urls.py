@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from . import feeds, views
@@ -24,9 +24,19 @@ urlpatterns = i18n_patterns(
     ),
     path("institutions/", views.InstitutionListView.as_view(), name="institution-list"),
     path(
+        "institutions/suggestions.json",
+        views.institution_suggestions,
+        name="institution-suggestions",
+    ),
+    path(
         "institutions/map/",
         views.InstitutionMapView.as_view(),
         name="institution-map",
+    ),
+    path(
+        "institutions/map.geojson",
+        views.institution_map_geojson,
+        name="institution-map-geojson",
     ),
     path(
         "institutions/<slug:slug>/",
@@ -45,7 +55,18 @@ urlpatterns = i18n_patterns(
 urlpatterns += [
     path("documents/<int:pk>/", views.document_download, name="document-download"),
     path("documents/file/<path:name>", views.document_file, name="document-file"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,18 +1,32 @@
 """Public pages. Every query starts from a model's public() gate."""
 
+import gzip
+import hashlib
+import json
+import re
+
 from django.contrib import messages
-from django.db.models import Count, Prefetch
-from django.db.models.functions import ExtractYear, Substr
-from django.http import FileResponse, HttpResponse
+from django.db.models import CharField, Count, Prefetch, Value
+from django.db.models.functions import Coalesce, ExtractYear, NullIf, Substr
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.text import compress_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 from django_countries import countries
 from django_filters.views import FilterView
+from modeltranslation.utils import build_localized_fieldname
 
 from . import scoping, services
+from .caching import cached_public
 from .filters import AgreementFilter, ExchangeFilter, InstitutionFilter
 from .forms import InterestForm
 from .models import (
@@ -23,6 +37,7 @@ from .models import (
     FieldOfEducation,
     Institution,
 )
+from .paginators import CatalogPaginator
 from .structured_data import exchange_jsonld, institution_jsonld
 
 HOME_ROWS = 6
@@ -52,32 +67,45 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        institutions = Institution.objects.public()
-        return super().get_context_data(
-            figures={
+
+        def figures():
+            institutions = Institution.objects.public()
+            return {
                 "institutions": institutions.count(),
                 "countries": institutions.values("country").distinct().count(),
                 "agreements": Agreement.objects.public().active_on(today).count(),
                 "exchanges": Exchange.objects.public().upcoming(today).count(),
-            },
+            }
+
+        return super().get_context_data(
+            # Four counts over whole tables: cached (see caching.py).
+            figures=cached_public(f"home-figures:{today}", figures),
             agreements=Agreement.objects.public()
             .with_state(today)
+            .lean()
             .prefetch_related(public_parties())
-            .order_by("-signed_on", "pk")[:HOME_ROWS],
+            .order_by("-signed_on", "-pk")[:HOME_ROWS],
             exchanges=Exchange.objects.public()
             .upcoming(today)
             .with_state(today)
             .select_related("host")
+            .lean("host")
             .order_by("starts_on", "pk")[:HOME_ROWS],
             **kwargs,
         )
 
 
 class CatalogView(FilterView):
-    """A filtered, sorted, paginated list; the filters are the URL."""
+    """A filtered, sorted, paginated list; the filters are the URL. Pages
+    read the result in index order and count it exactly only when it is
+    small (see paginators.CatalogPaginator)."""
 
     paginate_by = 20
+    paginator_class = CatalogPaginator
     strict = False
+
+    def paginate_queryset(self, queryset, page_size):
+        return super().paginate_queryset(self.filterset.pages(), page_size)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -92,21 +120,55 @@ class CatalogView(FilterView):
 
 class ExchangeListView(CatalogView):
     filterset_class = ExchangeFilter
-    queryset = Exchange.objects.public().select_related("host")
+    queryset = Exchange.objects.public().select_related("host").lean("host")
     template_name = "cooperation/exchange_list.html"
 
 
 class InstitutionListView(CatalogView):
     filterset_class = InstitutionFilter
-    queryset = Institution.objects.public()
+    queryset = Institution.objects.public().lean()
     template_name = "cooperation/institution_list.html"
     paginate_by = 50
 
 
 class AgreementListView(CatalogView):
     filterset_class = AgreementFilter
-    queryset = Agreement.objects.public().prefetch_related(public_parties())
+    queryset = Agreement.objects.public().lean().prefetch_related(public_parties())
     template_name = "cooperation/agreement_list.html"
+
+
+SUGGESTIONS = 10
+# Lists on a detail page show this many, the latest: a national registry's
+# institution may have hosted thousands of exchanges.
+DETAIL_ROWS = 20
+
+
+def latest(queryset) -> tuple[list, bool]:
+    """The first DETAIL_ROWS of ``queryset``, and whether there are more
+    (one query)."""
+    rows = list(queryset[: DETAIL_ROWS + 1])
+    return rows[:DETAIL_ROWS], len(rows) > DETAIL_ROWS
+
+
+def institution_suggestions(request):
+    """Type-ahead for the catalogs' institution filter: public institutions
+    whose names start with the words typed, in the language of the URL."""
+    found = Institution.objects.public().suggestions(
+        request.GET.get("q", ""), size=SUGGESTIONS
+    )
+    results = [
+        {
+            "name": row["name"],
+            "place": ", ".join(
+                part for part in (row["city"], countries.name(row["country"])) if part
+            ),
+            "slug": row["slug"],
+        }
+        for row in found
+    ]
+    response = JsonResponse({"results": results})
+    patch_cache_control(response, public=True, max_age=300)
+    return response
 
 
 class ExchangeDetailView(DetailView):
@@ -163,17 +225,34 @@ class InstitutionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         institution = self.object
-        exchanges = Exchange.objects.public().with_state().select_related("host")
+        exchanges = (
+            Exchange.objects.public().with_state().select_related("host").lean("host")
+        )
+        hosted, more_hosted = latest(
+            exchanges.filter(host=institution).order_by("-starts_on", "-pk")
+        )
+        partnered, more_partnered = latest(
+            exchanges.filter(partners=institution).order_by("-starts_on", "-pk")
+        )
+        agreements, more_agreements = latest(
+            Agreement.objects.public()
+            .lean()
+            .with_state()
+            .filter(parties__institution=institution)
+            .order_by("-signed_on", "-pk")
+        )
+        units, more_units = latest(
+            Institution.objects.public().lean().filter(parent=institution)
+        )
         context.update(
             parent=visible(institution.parent),
             successor=visible(institution.successor),
-            units=Institution.objects.public().filter(parent=institution),
-            hosted=exchanges.filter(host=institution).order_by("-starts_on"),
-            partnered=exchanges.filter(partners=institution).order_by("-starts_on"),
-            agreements=Agreement.objects.public()
-            .with_state()
-            .filter(parties__institution=institution)
-            .order_by("-signed_on"),
+            units=units,
+            hosted=hosted,
+            partnered=partnered,
+            agreements=agreements,
+            more=more_hosted or more_partnered or more_agreements or more_units,
+            detail_rows=DETAIL_ROWS,
             jsonld=institution_jsonld(self.request, institution),
         )
         return context
@@ -191,13 +270,19 @@ class AgreementDetailView(DetailView):
         agreement = self.object
         public = Agreement.objects.public()
         earlier = public.filter(pk__in=[a.pk for a in agreement.lineage_chain])
-        context.update(
-            documents=AgreementDocument.objects.public().filter(agreement=agreement),
-            exchanges=Exchange.objects.public()
+        exchanges, more = latest(
+            Exchange.objects.public()
             .with_state()
             .filter(agreement=agreement)
             .select_related("host")
-            .order_by("-starts_on"),
+            .lean("host")
+            .order_by("-starts_on", "-pk")
+        )
+        context.update(
+            documents=AgreementDocument.objects.public().filter(agreement=agreement),
+            exchanges=exchanges,
+            more=more,
+            detail_rows=DETAIL_ROWS,
             earlier=sorted(earlier, key=lambda a: a.signed_on),
             later=public.filter(predecessor=agreement).order_by("signed_on"),
         )
@@ -205,30 +290,126 @@ class AgreementDetailView(DetailView):
 
 
 class InstitutionMapView(TemplateView):
-    """Institutions on a map, and the same institutions as a list."""
+    """The map of public institutions, whose markers its script fetches from
+    ``institution_map_geojson``; and, for every reader, how many institutions
+    each country has, linking to the directory. The page does not grow with
+    the number of institutions."""
 
     template_name = "cooperation/institution_map.html"
 
     def get_context_data(self, **kwargs):
-        institutions = Institution.objects.public().order_by("country", "name")
-        located = institutions.filter(latitude__isnull=False)
-        markers = [
-            {
-                "name": institution.name,
-                "url": institution.get_absolute_url(),
-                "lat": float(institution.latitude),
-                "lon": float(institution.longitude),
-                "place": ", ".join(
-                    part
-                    for part in (institution.city, institution.country.name)
-                    if part
+        def compute():
+            rows = (
+                Institution.objects.public()
+                .order_by()
+                .values("country")
+                .annotate(count=Count("pk"))
+            )
+            return sorted(
+                (
+                    {
+                        "code": row["country"],
+                        "name": countries.name(row["country"]),
+                        "count": row["count"],
+                    }
+                    for row in rows
                 ),
-            }
-            for institution in located
-        ]
-        return super().get_context_data(
-            institutions=institutions, markers=markers, **kwargs
+                key=lambda row: row["name"],
+            )
+
+        # One GROUP BY (a row per country) per version of the public data.
+        by_country = cached_public(
+            "institution-map:countries", compute, per_language=True
         )
+        return super().get_context_data(
+            countries=by_country,
+            total=sum(row["count"] for row in by_country),
+            **kwargs,
+        )
+
+
+def institution_map_features() -> list[dict]:
+    """GeoJSON features of the public institutions that have coordinates,
+    named in the active language (one query)."""
+    # modeltranslation's fallback for values() costs more than the query at
+    # 100,000 rows; the database falls back to English just as well.
+    name = Coalesce(
+        NullIf(build_localized_fieldname("name", get_language()), Value("")),
+        NullIf("name_en", Value("")),
+        "name",
+        output_field=CharField(),
+    )
+    rows = (
+        Institution.objects.rewrite(False)
+        .public()
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by("pk")
+        .annotate(label=name)
+        .values_list("label", "slug", "city", "country", "latitude", "longitude")
+    )
+    # Reversing an address per institution would also cost more than the query.
+    prefix, suffix = reverse("institution-detail", kwargs={"slug": "slug"}).rsplit(
+        "slug", 1
+    )
+    country_names = {}
+    features = []
+    for label, slug, city, country, latitude, longitude in rows:
+        if country not in country_names:
+            country_names[country] = countries.name(country)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(longitude), float(latitude)],
+                },
+                "properties": {
+                    "name": label,
+                    "url": f"{prefix}{slug}{suffix}",
+                    "place": ", ".join(
+                        part for part in (city, country_names[country]) if part
+                    ),
+                },
+            }
+        )
+    return features
+
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def institution_map_geojson(request):
+    """The map's markers as a GeoJSON FeatureCollection in the language of
+    the URL, built once per version of the public data and cached
+    compressed (18 MB of JSON are 2 MB at 90,000 institutions). Browsers
+    ask each time whether their copy is current, and get a 304 if it is: an
+    edit shows at once. No query when cached."""
+
+    def build() -> tuple[str, bytes]:
+        collection = {
+            "type": "FeatureCollection",
+            "features": institution_map_features(),
+        }
+        text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
+        compressed = compress_string(text.encode())
+        # Weak: the same markers are sent compressed or not.
+        return f'W/"{hashlib.sha256(compressed).hexdigest()}"', compressed
+
+    etag, compressed = cached_public(
+        "institution-map:geojson", build, per_language=True
+    )
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(content_type="application/geo+json")
+        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response.content = compressed
+            response["Content-Encoding"] = "gzip"
+        else:
+            response.content = gzip.decompress(compressed)
+    response["ETag"] = etag
+    patch_vary_headers(response, ["Accept-Encoding"])
+    patch_cache_control(response, public=True, no_cache=True)
+    return response
 
 
 CHART_ROW_HEIGHT = 28  # SVG units per bar
@@ -256,6 +437,11 @@ class StatisticsView(TemplateView):
     template_name = "cooperation/statistics.html"
 
     def get_context_data(self, **kwargs):
+        # Aggregates over every exchange: cached (see caching.py).
+        charts = cached_public("statistics", self.charts, per_language=True)
+        return super().get_context_data(charts=charts, **kwargs)
+
+    def charts(self) -> list[dict]:
         exchanges = Exchange.objects.public()
         per_year = (
             exchanges.annotate(year=ExtractYear("starts_on"))
@@ -320,7 +506,10 @@ class StatisticsView(TemplateView):
         ]
         for chart in charts:
             chart["height"] = len(chart["rows"]) * CHART_ROW_HEIGHT
-        return super().get_context_data(charts=charts, **kwargs)
+            chart["title"], chart["label"] = str(chart["title"]), str(chart["label"])
+            for row in chart["rows"]:
+                row["label"] = str(row["label"])
+        return charts
 
 
 def robots_txt(request):

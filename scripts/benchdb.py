@@ -16,14 +16,14 @@ def bench_url(url: str, suffix: str) -> tuple[str, str]:
     return name, urlunsplit(parts._replace(path="/" + name))
 
 
-def server_connection(url: str):
-    """An autocommit connection to the server's ``postgres`` database."""
+def server_connection(url: str, dbname: str = "postgres"):
+    """An autocommit connection to the server's ``dbname`` database."""
     import dj_database_url
     import psycopg2
 
     params = dj_database_url.parse(url)
     connection = psycopg2.connect(
-        dbname="postgres",
+        dbname=dbname,
         user=params.get("USER") or None,
         password=params.get("PASSWORD") or None,
         host=params.get("HOST") or None,

@@ -1,5 +1,8 @@
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.test import override_settings
 from django.utils import translation
 
 from tests import factories
@@ -9,6 +12,22 @@ def pytest_collection_modifyitems(items):
     """Browser tests last: their transactional flush empties the tables that
     the data migrations filled, which the other tests rely on."""
     items.sort(key=lambda item: "/tests/browser/" in str(item.path))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_storage():
+    """The tests collect no static files, so they name them plainly: outside
+    debugging the settings choose the manifest storage, which refuses
+    {% static %} of a file collectstatic has not hashed."""
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**django_settings.STORAGES, "staticfiles": plain}):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached (choices, figures, pages)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

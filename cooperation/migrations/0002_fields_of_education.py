@@ -11,12 +11,15 @@ LANGUAGES = ("en", "zh_hans", "nl", "fr")
 
 
 def load_fields(apps, schema_editor):
-    FieldOfEducation = apps.get_model("cooperation", "FieldOfEducation")
+    # On the database being migrated (manage.py migrate --database ...).
+    fields = apps.get_model("cooperation", "FieldOfEducation").objects.using(
+        schema_editor.connection.alias
+    )
     by_code = {}
     # Sorted by code, so every parent is saved before its children.
     for entry in sorted(json.loads(DATA.read_text("utf-8")), key=lambda e: e["code"]):
         names = {f"name_{lang}": entry[f"name_{lang}"] for lang in LANGUAGES}
-        by_code[entry["code"]] = FieldOfEducation.objects.create(
+        by_code[entry["code"]] = fields.create(
             code=entry["code"],
             level=entry["level"],
             parent=by_code.get(entry["parent"]),
@@ -28,9 +31,11 @@ def load_fields(apps, schema_editor):
 
 
 def unload_fields(apps, schema_editor):
-    FieldOfEducation = apps.get_model("cooperation", "FieldOfEducation")
+    fields = apps.get_model("cooperation", "FieldOfEducation").objects.using(
+        schema_editor.connection.alias
+    )
     for level in ("detailed", "narrow", "broad"):
-        FieldOfEducation.objects.filter(level=level).delete()
+        fields.filter(level=level).delete()
 
 
 class Migration(migrations.Migration):

@@ -17,30 +17,35 @@ RECORD_MODELS = (
 
 
 def create_groups(apps, schema_editor):
-    # Permissions are normally made after all migrations; make them now.
+    # Permissions are normally made after all migrations; make them now, on
+    # the database being migrated.
+    db = schema_editor.connection.alias
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0, using=db)
         app_config.models_module = None
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    records = Permission.objects.filter(
-        content_type__app_label="cooperation",
-        content_type__model__in=RECORD_MODELS,
+    groups = apps.get_model("auth", "Group").objects.using(db)
+    records = (
+        apps.get_model("auth", "Permission")
+        .objects.using(db)
+        .filter(
+            content_type__app_label="cooperation",
+            content_type__model__in=RECORD_MODELS,
+        )
     )
-    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors, _ = groups.get_or_create(name="Editors")
     editors.permissions.add(
         *records.filter(codename__regex=rf"^({'|'.join(EDITOR_ACTIONS)})_")
     )
-    viewers, _ = Group.objects.get_or_create(name="Viewers")
+    viewers, _ = groups.get_or_create(name="Viewers")
     viewers.permissions.add(*records.filter(codename__startswith="view_"))
 
 
 def remove_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(
-        name__in=["Editors", "Viewers"]
-    ).delete()
+    apps.get_model("auth", "Group").objects.using(
+        schema_editor.connection.alias
+    ).filter(name__in=["Editors", "Viewers"]).delete()
 
 
 class Migration(migrations.Migration):

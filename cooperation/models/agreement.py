@@ -198,6 +198,8 @@ class Agreement(Record):
         ordering = ["-signed_on", "title"]
         indexes = [
             GinIndex(fields=["search_vector"], name="agreement_search_vector_gin"),
+            # The public list's and the admin's default order.
+            models.Index(fields=["signed_on", "id"], name="agreement_signed_on"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,8 +1,24 @@
 """What every record type shares: slug, timestamps, publication, sample flag."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from ..caching import public_data_changed
+
+
+def kept_by_database(field: models.Field) -> models.Field:
+    """Mark ``field`` as a column that database triggers keep (see migration
+    0009): the application never writes it."""
+    field.kept_by_database = True
+    return field
+
+
+def derived_by_database(field: models.Field) -> bool:
+    """True for the columns the database computes itself, generated or kept
+    by triggers: writers leave them out and history does not copy them."""
+    return field.generated or getattr(field, "kept_by_database", False)
 
 
 class RecordQuerySet(models.QuerySet):
@@ -10,6 +26,24 @@ class RecordQuerySet(models.QuerySet):
         """The one gate for what the public may see (overridden where a record
         type has more conditions than the published switch)."""
         return self.filter(published=True)
+
+    def lean(self, *related: str):
+        """Without the stored search documents (large, never shown), also
+        of the ``related`` records that ``select_related`` joins: a page
+        row is then a tenth of its size."""
+        return self.defer(
+            *(
+                f"{prefix}{field.name}"
+                for prefix, model in [("", self.model)]
+                + [
+                    (f"{name}__", self.model._meta.get_field(name).related_model)
+                    for name in related
+                ]
+                for field in model._meta.concrete_fields
+                if isinstance(field, SearchVectorField)
+                or isinstance(getattr(field, "output_field", None), SearchVectorField)
+            )
+        )
 
 
 class Record(models.Model):
@@ -46,6 +80,12 @@ class Record(models.Model):
         if not self.slug:
             self.slug = self.unique_slug(self.slug_source())
         super().save(*args, **kwargs)
+        public_data_changed()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        public_data_changed()
+        return deleted
 
     def slug_source(self) -> str:
         """The text the slug is made from."""

@@ -1,10 +1,12 @@
+from contextlib import contextmanager
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import Case, FloatField, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,26 @@ from ..identifiers import (
 from .base import Record, RecordQuerySet
 
 IDENTIFIER_FIELDS = ("erasmus_code", "schac_code", "pic", "other_identifier")
+#: The names compared to find likely duplicates (trigram-indexed).
+NAME_COLUMNS = ("name_en", "name_zh_hans", "name_nl", "name_fr", "official_name")
+
+
+@contextmanager
+def trigram_matching(threshold: float):
+    """Within the block, pg_trgm's ``%`` (``trigram_similar``) means "at
+    least ``threshold`` similar", and the planner uses the trigram indexes:
+    pg_trgm tells it that ``%`` is cheap, so on tables of a few thousand rows
+    it would rather compare every row, at some microseconds a pair. Both
+    settings end with the block, a savepoint rolled back: read only in it."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true), "
+                "set_config('enable_seqscan', 'off', true)",
+                [str(threshold)],
+            )
+        yield
+        transaction.set_rollback(True)
 
 
 class InstitutionQuerySet(RecordQuerySet):
@@ -34,6 +56,43 @@ class InstitutionQuerySet(RecordQuerySet):
         language, annotated with ``rank`` and ordered by it (see
         cooperation/search.py). Empty text filters nothing."""
         return full_text.search(self, text)
+
+    def matching_name(self, text: str):
+        """The institution whose slug is ``text``; else those named exactly
+        ``text`` in any language (case aside); else those whose names contain
+        its words. Queries once or twice to decide; the result is a
+        queryset (usable as a subquery)."""
+        text = text.strip()[: full_text.MAX_QUERY_LENGTH]
+        by_slug = self.filter(slug=text)
+        if by_slug.exists():
+            return by_slug
+        query = full_text.build_query(text)
+        if query is None:
+            return self.none()
+        named = self.filter(full_text.matches(query)).filter(
+            full_text.matches(query, "names_vector")
+        )
+        same = Q()
+        for column in (*NAME_COLUMNS, "acronym"):
+            same |= Q(**{f"{column}__iexact": text})
+        exactly = named.filter(same)
+        return exactly if exactly.exists() else named
+
+    def suggestions(self, text: str, size: int = 10) -> list[dict]:
+        """Up to ``size`` institutions whose names start words with the words
+        of ``text`` (type-ahead), shortest names first, as dicts of name,
+        city, country and slug. One query, served by the search index; it
+        looks at no more than 200 matches."""
+        query = full_text.prefix_query(text, weight="A")
+        if query is None:
+            return []
+        found = self.filter(full_text.matches(query)).values("pk")[:200]
+        return list(
+            self.filter(pk__in=found)
+            .annotate(length=Length("name"))
+            .order_by("length", "name", "pk")
+            .values("name", "city", "country", "slug")[:size]
+        )
 
     #: How similar (pg_trgm's trigram similarity, 0 to 1) a name must be to
     #: one of an institution of the same country to make it a likely duplicate.
@@ -53,38 +112,59 @@ class InstitutionQuerySet(RecordQuerySet):
         translated names or official name is at least
         ``duplicate_name_similarity`` similar to ``name`` (a name or a list of
         names). Annotated with ``similarity`` (1 for a shared identifier),
-        most similar first. One query; without a trigram index it compares
-        the names with every institution of the country."""
+        most similar first.
+
+        Queries right away for the similar names, through the trigram index
+        (see ``trigram_matching``), so that similarity is computed for the
+        index's candidates only, not for every institution of the country;
+        the result is a queryset (one more query)."""
         names = [name] if isinstance(name, str) else list(name)
-        names = [text.strip() for text in names if text and text.strip()]
+        names = list(
+            dict.fromkeys(text.strip() for text in names if text and text.strip())
+        )
         country = getattr(country, "code", country) or ""
         same_identifier = Q()
         for field, value in (identifiers or {}).items():
             value = self.model._meta.get_field(field).to_python(value)
             if value:
                 same_identifier |= Q(**{field: value})
-        columns = ("name_en", "name_zh_hans", "name_nl", "name_fr", "official_name")
-        similarity = Value(0.0, output_field=FloatField())
-        if names:
-            similarity = Greatest(
-                similarity,
-                *(TrigramSimilarity(c, text) for c in columns for text in names),
-                output_field=FloatField(),
-            )
+        similar = {}
+        if names and country:
+            candidate = Q()
+            for column in NAME_COLUMNS:
+                for text in names:
+                    candidate |= Q(**{f"{column}__trigram_similar": text})
+            threshold = self.duplicate_name_similarity
+            with trigram_matching(threshold):
+                similar = dict(
+                    self.filter(candidate, country=country)
+                    .annotate(
+                        similarity=Greatest(
+                            *(
+                                TrigramSimilarity(c, t)
+                                for c in NAME_COLUMNS
+                                for t in names
+                            ),
+                            output_field=FloatField(),
+                        )
+                    )
+                    .filter(similarity__gte=threshold)
+                    .values_list("pk", "similarity")
+                )
+        similarity = Case(
+            *(When(pk=pk, then=Value(value)) for pk, value in similar.items()),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
         if same_identifier:
             similarity = Case(
                 When(same_identifier, then=Value(1.0)),
                 default=similarity,
                 output_field=FloatField(),
             )
-        similar_name = Q(pk__in=[])
-        if names and country:
-            similar_name = Q(
-                country=country, similarity__gte=self.duplicate_name_similarity
-            )
         found = (
             self.annotate(similarity=similarity)
-            .filter(same_identifier | similar_name)
+            .filter(same_identifier | Q(pk__in=similar))
             .order_by("-similarity", "name_en")
         )
         return found.exclude(pk=exclude_pk) if exclude_pk else found
@@ -249,6 +329,10 @@ class Institution(Record):
         secondary="description",
         secondary_others=("aliases",),
     )
+    # What an exchange's search document copies of its host and partners.
+    names_vector = full_text.names_vector_field(
+        names="name", others=("official_name", "acronym", "aliases")
+    )
 
     objects = InstitutionQuerySet.as_manager()
 
@@ -258,6 +342,18 @@ class Institution(Record):
         ordering = ["name"]
         indexes = [
             GinIndex(fields=["search_vector"], name="institution_search_vector_gin"),
+            # pg_trgm's ``%`` on each name column (likely duplicates): a
+            # multicolumn GIN index serves a condition on any of its columns.
+            GinIndex(
+                fields=NAME_COLUMNS,
+                opclasses=["gin_trgm_ops"] * len(NAME_COLUMNS),
+                name="institution_names_trgm",
+                # Updated on each write (about 0.25 ms more a row): a search
+                # would otherwise also scan the unsorted list of recent
+                # entries (up to 4 MB after an import) until the next vacuum,
+                # which made an import preview's check five times slower.
+                fastupdate=False,
+            ),
         ]
         constraints = [
             *(

@@ -17,6 +17,7 @@ from import_export import resources, results
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
+from ..models.base import derived_by_database
 from .cells import (
     LANGUAGES,
     TRANSLATIONS,
@@ -336,7 +337,7 @@ class RecordResource(resources.Resource):
         return tuple(
             field.attname
             for field in self._meta.model._meta.concrete_fields
-            if not field.generated
+            if not derived_by_database(field)
         )
 
     @cached_property
@@ -473,7 +474,7 @@ class RecordResource(resources.Resource):
         return [
             field.name
             for field in self._meta.model._meta.concrete_fields
-            if field.name not in given and not field.generated
+            if field.name not in given and not derived_by_database(field)
         ]
 
     @classmethod

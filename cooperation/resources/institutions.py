@@ -4,7 +4,11 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from ..models import Institution
-from ..models.institution import IDENTIFIER_FIELDS, InstitutionQuerySet
+from ..models.institution import (
+    IDENTIFIER_FIELDS,
+    InstitutionQuerySet,
+    trigram_matching,
+)
 from .base import RecordResource
 from .cells import (
     Boolean,
@@ -227,11 +231,9 @@ class InstitutionResource(RecordResource):
 
     def flag_duplicates(self, new_rows) -> None:
         """Rows that add an institution with a name very similar to one of an
-        institution of the same country: one query for the whole file. There
-        is no trigram index on the institutions' names, so the file's names
-        are indexed instead (a temporary table, dropped at the end of the
-        import's transaction) and each institution of the countries concerned
-        probes that index once."""
+        institution of the same country: one query for the whole file, in
+        which each of the file's names probes the trigram index on the
+        institutions' names (see ``InstitutionQuerySet.likely_duplicates``)."""
         names = [
             (number, country, cell_text(row.get(header)))
             for number, country, row in new_rows
@@ -239,42 +241,26 @@ class InstitutionResource(RecordResource):
             for header in ("Name", "Official name")
             if cell_text(row.get(header))
         ]
-        if not names or not connection.in_atomic_block:
+        if not names:
             return
         threshold = InstitutionQuerySet.duplicate_name_similarity
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS import_names")
-            cursor.execute(
-                "CREATE TEMPORARY TABLE import_names "
-                "(number integer, country varchar(2), name text) ON COMMIT DROP"
-            )
-            cursor.execute(
-                "INSERT INTO import_names SELECT * FROM "
-                "unnest(%s::integer[], %s::varchar[], %s::text[])",
-                [list(column) for column in zip(*names, strict=True)],
-            )
-            cursor.execute("CREATE INDEX ON import_names USING gin (name gin_trgm_ops)")
-            cursor.execute("ANALYZE import_names")
-            cursor.execute(
-                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-                [str(threshold)],
-            )
+        with trigram_matching(threshold), connection.cursor() as cursor:
             cursor.execute(
                 """
                 SELECT DISTINCT n.number, i.id, i.name_en, i.city, i.country
-                FROM cooperation_institution AS i
+                FROM unnest(%s::integer[], %s::varchar[], %s::text[])
+                    AS n (number, country, name)
                 CROSS JOIN LATERAL (
-                    SELECT number FROM import_names
-                    WHERE country = i.country
-                      AND (name %% i.name_en OR name %% i.official_name)
-                ) AS n
-                WHERE i.country = ANY(%s)
+                    SELECT id, name_en, city, country
+                    FROM cooperation_institution
+                    WHERE country = n.country
+                      AND (name_en %% n.name OR official_name %% n.name)
+                ) AS i
                 ORDER BY n.number, i.name_en
                 """,
-                [sorted({country for _number, country, _name in names})],
+                [list(column) for column in zip(*names, strict=True)],
             )
             found = cursor.fetchall()
-            cursor.execute("DROP TABLE import_names")
         for number, pk, name, city, country in found:
             label = ", ".join(part for part in (name, city, country) if part)
             self.row_duplicates.setdefault(number, []).append(

@@ -9,13 +9,16 @@ from django.utils import timezone
 from modeltranslation.fields import TranslationFieldDescriptor
 from psycopg2.extras import execute_values
 
+from ..models.base import derived_by_database
+
 
 def _columns(model, attnames=None) -> list:
-    """The model fields to write (all but the generated ones and the id)."""
+    """The model fields to write (all but the id and those the database
+    computes)."""
     return [
         field
         for field in model._meta.concrete_fields
-        if not field.generated
+        if not derived_by_database(field)
         and not field.primary_key
         and (attnames is None or field.attname in attnames)
     ]
@@ -126,7 +129,7 @@ def record_history(model, pks, *, history_type: str, user, reason: str) -> None:
     columns = ", ".join(
         quote(field.column)
         for field in history_model.tracked_fields
-        if not field.generated
+        if not derived_by_database(field)
     )
     with connection.cursor() as cursor:
         cursor.execute(

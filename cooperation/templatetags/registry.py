@@ -6,9 +6,12 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import translate_url
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
+
+from ..paginators import round_estimate
 
 register = template.Library()
 
@@ -44,6 +47,22 @@ def query_with(context, **changes) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def page_links(page) -> list:
+    """Page numbers around ``page`` and at both ends, with the paginator's
+    ELLIPSIS between: as many links for page 3 of 50,000 as of 3 of 10."""
+    return list(
+        page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    )
+
+
+@register.filter
+def approximately(number: int) -> str:
+    """An estimated count as shown to people: 74,915 -> "74,900" (grouped
+    as the active language writes numbers)."""
+    return number_format(round_estimate(number), force_grouping=True)
 
 
 @register.filter

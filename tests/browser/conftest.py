@@ -3,10 +3,12 @@
 import importlib
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 
 from cooperation.models import FieldOfEducation
 
@@ -43,7 +45,8 @@ def load_reference_data() -> None:
         ("0003_groups", "create_groups"),
     ]:
         migration = importlib.import_module(f"cooperation.migrations.{name}")
-        getattr(migration, function)(apps, None)
+        # The functions read only the connection of their schema editor.
+        getattr(migration, function)(apps, SimpleNamespace(connection=connection))
 
 
 @pytest.fixture

@@ -104,16 +104,69 @@ def test_interest_form_shows_errors_then_registers(page, site):
     assert Interest.objects.filter(email="li.wei@example.org").exists()
 
 
-def test_map_shows_a_marker_per_located_institution(page, site):
-    page.goto(f"{site}/en/institutions/map/")
+def wait_for_every_marker(page) -> None:
+    """Until every located institution is on the map, alone or in a group
+    showing its size."""
     located = Institution.objects.public().filter(latitude__isnull=False).count()
-    expect(page.locator(".leaflet-marker-icon")).to_have_count(located)
-    # Markers overlap at this zoom; open one from the keyboard.
-    page.get_by_role("button", name="Shanghai Conservatory of Music").focus()
-    page.keyboard.press("Enter")
-    expect(page.locator(".leaflet-popup-content a")).to_have_text(
-        "Shanghai Conservatory of Music"
+    page.wait_for_function(
+        """located => {
+          const alone = document.querySelectorAll(
+            ".leaflet-marker-icon:not(.marker-cluster)").length;
+          const sizes = [...document.querySelectorAll(".marker-cluster-count")]
+            .map(size => Number(size.textContent));
+          return alone + sizes.reduce((sum, size) => sum + size, 0) === located;
+        }""",
+        arg=located,
     )
+
+
+def test_map_fetches_and_groups_a_marker_per_located_institution(page, site):
+    refused = []
+    page.on(
+        "console",
+        lambda message: "Refused" in message.text and refused.append(message.text),
+    )
+    page.goto(f"{site}/en/institutions/map/")
+    markers = page.locator(".leaflet-marker-icon:not(.marker-cluster)")
+    wait_for_every_marker(page)
+    assert page.locator(".marker-cluster").count() > 0
+    # A group opens from the keyboard: the map zooms in on it (or spreads
+    # out institutions at one address), down to single institutions.
+    for _ in range(10):
+        page.get_by_role("button", name=re.compile(r"^\d+ institutions$")).first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(100)
+        expect(page.locator(".leaflet-zoom-anim, .leaflet-cluster-anim")).to_have_count(
+            0
+        )
+        if markers.count():
+            break
+    marker = markers.first
+    name = marker.get_attribute("alt")
+    marker.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".leaflet-popup-content a")).to_have_text(name)
+    link = page.locator(".leaflet-popup-content a").get_attribute("href")
+    slug = re.fullmatch(r"/en/institutions/([\w-]+)/", link)[1]
+    assert Institution.objects.public().get(slug=slug).name == name
+    # Nothing the map does needs an exception to the content security policy.
+    assert refused == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_map_with_its_markers_has_no_accessibility_violations(browser, site, language):
+    page = browser.new_context(bypass_csp=True).new_page()
+    page.goto(f"{site}/{language}/institutions/map/")
+    wait_for_every_marker(page)
+    assert axe_violations(page) == []
+
+
+def test_map_page_without_javascript_lists_countries(browser, site):
+    page = browser.new_context(java_script_enabled=False).new_page()
+    page.goto(f"{site}/en/institutions/map/")
+    expect(page.locator("#map")).to_be_hidden()
+    page.get_by_role("link", name="China").click()
+    expect(page).to_have_url(re.compile(r"/en/institutions/\?country=CN$"))
 
 
 @pytest.mark.parametrize("path", ["/zh-hans/exchanges/", "/zh-hans/statistics/"])
