@@ -821,6 +821,8 @@ class ExchangeAdmin(RecordImportExportMixin, RecordAdmin):
             )[:20]
         )
         query = full_text.build_query(term)
+        if query is None and not references:
+            return queryset.none(), False
         found = Q(agreement__in=references)
         if query is not None:
             found |= Q(full_text.matches(query))

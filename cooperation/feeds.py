@@ -3,7 +3,6 @@
 import csv
 import datetime
 import io
-import itertools
 import logging
 
 import tablib
@@ -195,6 +194,41 @@ def exchange_csv(request):
     )
     before_slug, after_slug = address.rsplit(_SLUG, 1)
 
+    def csv_row(values) -> tuple:
+        (
+            title,
+            kind,
+            host,
+            starts_on,
+            ends_on,
+            deadline,
+            mode,
+            city,
+            country,
+            state,
+            slug,
+        ) = values
+        row = (
+            title,
+            kinds.get(kind, kind),
+            host,
+            starts_on,  # dates print as ISO 8601, None as ""
+            ends_on,
+            deadline,
+            modes.get(mode, mode),
+            city,
+            country_names.get(country, ""),
+            states[state],
+            f"{before_slug}{slug}{after_slug}",
+        )
+        if (
+            FORMULA_START.match(title)
+            or FORMULA_START.match(host)
+            or FORMULA_START.match(city)
+        ):
+            return defused(tablib.Dataset(row))[0]
+        return row
+
     def chunks():
         done = 0
         try:
@@ -211,47 +245,20 @@ def exchange_csv(request):
                     # the first ones as for a cursor (index scans that visit
                     # the table in random order: twice as long at 1M rows).
                     cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
-                rows = itertools.chain.from_iterable(
-                    part.iterator(chunk_size=CSV_CHUNK_ROWS) for part in parts
-                )
-                for (
-                    title,
-                    kind,
-                    host,
-                    starts_on,
-                    ends_on,
-                    deadline,
-                    mode,
-                    city,
-                    country,
-                    state,
-                    slug,
-                ) in rows:
-                    row = (
-                        title,
-                        kinds.get(kind, kind),
-                        host,
-                        starts_on,  # dates print as ISO 8601, None as ""
-                        ends_on,
-                        deadline,
-                        modes.get(mode, mode),
-                        city,
-                        country_names.get(country, ""),
-                        states[state],
-                        f"{before_slug}{slug}{after_slug}",
-                    )
-                    if (
-                        FORMULA_START.match(title)
-                        or FORMULA_START.match(host)
-                        or FORMULA_START.match(city)
-                    ):
-                        row = defused(tablib.Dataset(row))[0]
-                    writer.writerow(row)
-                    done += 1
-                    if done % CSV_CHUNK_ROWS == 0:
-                        yield buffer.getvalue()
-                        buffer.seek(0)
-                        buffer.truncate()
+                for part in parts:
+                    rows = part.iterator(chunk_size=CSV_CHUNK_ROWS)
+                    try:
+                        for row in rows:
+                            writer.writerow(csv_row(row))
+                            done += 1
+                            if done % CSV_CHUNK_ROWS == 0:
+                                yield buffer.getvalue()
+                                buffer.seek(0)
+                                buffer.truncate()
+                    finally:
+                        # On a failure or a client gone: the cursor is closed
+                        # while its transaction lasts (else when collected).
+                        rows.close()
             if rest := buffer.getvalue():
                 yield rest  # never empty: an empty chunk ends the response
         except Exception:

@@ -38,10 +38,10 @@ def estimated_rows(queryset) -> int | None:
 def planned_rows(queryset) -> int:
     """The planner's estimate of the rows ``queryset`` returns (EXPLAIN, no
     execution: one query, whatever the filters)."""
-    if queryset.query.is_empty():  # .none(): nothing to explain
+    plan = queryset.order_by().values("pk").explain(format="json")
+    if not plan:  # a queryset that cannot match (none(), pk__in=[]): no SQL
         return 0
-    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
+    return int(json.loads(plan)[0]["Plan"]["Plan Rows"])
 
 
 def capped_count(queryset, limit: int) -> tuple[int, bool]:

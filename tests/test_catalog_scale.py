@@ -538,3 +538,8 @@ def test_agreement_page_lists_the_latest_exchanges(client, conservatory):
 
     assert len(response.context["exchanges"]) == DETAIL_ROWS
     assert f"Only the latest {DETAIL_ROWS} are listed." in response.text
+
+
+def test_counting_a_result_that_cannot_match_asks_nothing():
+    assert capped_count(Exchange.objects.none(), 10) == (0, False)
+    assert capped_count(Exchange.objects.filter(pk__in=[]), 10) == (0, False)

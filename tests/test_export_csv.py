@@ -10,7 +10,8 @@ import logging
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -231,6 +232,25 @@ def test_queries_do_not_grow_with_the_rows(client, monkeypatch):
     assert queries() == few
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_a_client_gone_mid_stream_leaves_the_connection_clean(monkeypatch):
+    monkeypatch.setattr(feeds, "CSV_CHUNK_ROWS", 10)
+    many_exchanges(50)
+    with translation.override("en"):
+        response = feeds.exchange_csv(RequestFactory().get(csv_url()))
+    content = iter(response.streaming_content)
+    next(content), next(content)
+    # What the server does when the client goes away, without closing the
+    # test's database connection (the test client does the same).
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    assert Exchange.objects.count() == 50  # the connection still works
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 def test_a_failure_while_streaming_reaches_the_server(client, monkeypatch, caplog):
     """The error is raised out of the response's iterator (gunicorn then
     closes the connection without the chunked response's last chunk, so

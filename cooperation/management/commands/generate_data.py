@@ -601,8 +601,9 @@ class Generator:
                     self.create_temporary_tables(cursor)
             self.restore_missing_schema()
             self.phase("clear", [self.clear])
-            indexes, keys = self.drop_indexes(), self.drop_foreign_keys()
+            indexes, keys = self.drop_indexes(), []
             try:
+                keys = self.drop_foreign_keys()
                 self.reserve_ids()
                 self.load()
             finally:
