@@ -42,7 +42,10 @@ def public_country_choices() -> list[tuple[str, str]]:
 
     def compute():
         return country_choices(
-            Institution.objects.public().values_list("country", flat=True).distinct()
+            Institution.objects.public()
+            .order_by()
+            .values_list("country", flat=True)
+            .distinct()
         )
 
     return cached_public("filters:countries", compute, per_language=True)

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -543,3 +544,19 @@ def test_agreement_page_lists_the_latest_exchanges(client, conservatory):
 def test_counting_a_result_that_cannot_match_asks_nothing():
     assert capped_count(Exchange.objects.none(), 10) == (0, False)
     assert capped_count(Exchange.objects.filter(pk__in=[]), 10) == (0, False)
+
+
+def test_country_choices_read_one_row_per_country():
+    for _ in range(3):
+        make_institution(country="BE")
+    make_institution(country="CN")
+
+    with CaptureQueriesContext(connection) as queries:
+        choices = filters.public_country_choices()
+
+    assert [code for code, _name in choices] == ["BE", "CN"]
+    (query,) = queries
+    assert "ORDER BY" not in query["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute(query["sql"])
+        assert len(cursor.fetchall()) == 2
