@@ -69,9 +69,11 @@ class NewExchangesFeed(Feed):
 
 
 def filtered_exchanges(request):
-    """The catalog's result for the request's filters (as the page shows it)."""
-    queryset = Exchange.objects.public().select_related("host")
-    return ExchangeFilter(request.GET, queryset=queryset, request=request).qs
+    """The catalog's result for the request's filters, in the order its pages
+    show it (read part by part through indexes: slicing the first rows does
+    not sort the whole table)."""
+    queryset = Exchange.objects.public().select_related("host").lean("host")
+    return ExchangeFilter(request.GET, queryset=queryset, request=request).pages()
 
 
 def calendar_response(request, exchanges, filename: str) -> HttpResponse:
