@@ -49,6 +49,7 @@ class NewExchangesFeed(Feed):
         return (
             Exchange.objects.public()
             .select_related("host")
+            .lean("host")
             .order_by("-created", "-pk")[:FEED_ITEMS]
         )
 

@@ -5,24 +5,37 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from . import feeds, views
+from .caching import public_page
 from .sitemaps import SITEMAPS
 
 # Every public page exists once per language: /en/..., /zh-hans/..., /nl/..., /fr/...
 urlpatterns = i18n_patterns(
-    path("", views.HomeView.as_view(), name="home"),
-    path("exchanges/", views.ExchangeListView.as_view(), name="exchange-list"),
-    path("exchanges/feed/", feeds.NewExchangesFeed(), name="exchange-feed"),
+    path("", public_page(views.HomeView.as_view()), name="home"),
+    path(
+        "exchanges/",
+        public_page(views.ExchangeListView.as_view()),
+        name="exchange-list",
+    ),
+    path(
+        "exchanges/feed/", public_page(feeds.NewExchangesFeed()), name="exchange-feed"
+    ),
     path("exchanges/calendar.ics", feeds.exchange_calendar, name="exchange-calendar"),
     path("exchanges/exchanges.csv", feeds.exchange_csv, name="exchange-csv"),
     path(
         "exchanges/<slug:slug>/",
-        views.ExchangeDetailView.as_view(),
+        public_page(views.ExchangeDetailView.as_view()),
         name="exchange-detail",
     ),
     path(
-        "exchanges/<slug:slug>/calendar.ics", feeds.exchange_ical, name="exchange-ical"
+        "exchanges/<slug:slug>/calendar.ics",
+        public_page(feeds.exchange_ical),
+        name="exchange-ical",
     ),
-    path("institutions/", views.InstitutionListView.as_view(), name="institution-list"),
+    path(
+        "institutions/",
+        public_page(views.InstitutionListView.as_view()),
+        name="institution-list",
+    ),
     path(
         "institutions/suggestions.json",
         views.institution_suggestions,
@@ -30,7 +43,7 @@ urlpatterns = i18n_patterns(
     ),
     path(
         "institutions/map/",
-        views.InstitutionMapView.as_view(),
+        public_page(views.InstitutionMapView.as_view()),
         name="institution-map",
     ),
     path(
@@ -40,16 +53,20 @@ urlpatterns = i18n_patterns(
     ),
     path(
         "institutions/<slug:slug>/",
-        views.InstitutionDetailView.as_view(),
+        public_page(views.InstitutionDetailView.as_view()),
         name="institution-detail",
     ),
-    path("agreements/", views.AgreementListView.as_view(), name="agreement-list"),
+    path(
+        "agreements/",
+        public_page(views.AgreementListView.as_view()),
+        name="agreement-list",
+    ),
     path(
         "agreements/<slug:slug>/",
-        views.AgreementDetailView.as_view(),
+        public_page(views.AgreementDetailView.as_view()),
         name="agreement-detail",
     ),
-    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("statistics/", public_page(views.StatisticsView.as_view()), name="statistics"),
 )
 
 urlpatterns += [
@@ -57,13 +74,13 @@ urlpatterns += [
     path("documents/file/<path:name>", views.document_file, name="document-file"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        public_page(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        public_page(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

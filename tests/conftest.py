@@ -25,9 +25,12 @@ def _plain_static_storage():
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with nothing cached (choices, figures, pages)."""
+def _empty_cache(settings):
+    """Each test starts with nothing cached (choices, figures), and with no
+    page cache, so that a second request renders its page again (the page
+    cache has its own tests: tests/test_page_cache.py)."""
     cache.clear()
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -72,6 +72,7 @@ PUBLIC_PAGES = [
     "/en/exchanges/?institution={slug}",
     "/en/exchanges/?sort=newest",
     "/en/exchanges/exchange-slug/",
+    "/en/exchanges/feed/",
     "/en/agreements/",
 ]
 ADMIN_PAGES = [

@@ -242,7 +242,8 @@ class Exchange(Record):
         verbose_name_plural = _("exchanges")
         ordering = ["-starts_on", "title"]
         # The catalog's orders, each read in index order (see
-        # ExchangeQuerySet.upcoming_parts): by start, by last day, by period.
+        # ExchangeQuerySet.upcoming_parts): by start, by last day, by period;
+        # and the feed's, newest first.
         indexes = [
             GinIndex(fields=["search_vector"], name="exchange_search_vector_gin"),
             GinIndex(fields=["countries"], name="exchange_countries_gin"),
@@ -251,6 +252,7 @@ class Exchange(Record):
             models.Index(fields=["starts_on", "id"], name="exchange_starts_on"),
             models.Index(LAST_DAY, F("id"), name="exchange_last_day"),
             GistIndex(PERIOD, name="exchange_period"),
+            models.Index(fields=["created", "id"], name="exchange_created"),
             models.Index(
                 fields=["starts_on", "id"],
                 condition=Q(cancelled=True),

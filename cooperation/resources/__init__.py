@@ -28,6 +28,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from import_export import results
 
+from ..caching import public_data_changed
 from .admin import (
     RecordConfirmImportForm,
     RecordExportMixin,
@@ -107,6 +108,8 @@ def records_import(
             rollback_on_validation_errors=True,
             file_name=file_name.rsplit("/", 1)[-1],
         )
+        if not dry_run:  # written in bulk, without the records' save()
+            public_data_changed()
     return model, result
 
 
