@@ -600,6 +600,7 @@ def prepare_database(
         count = exchange_count(url)
         if count:
             say(f"bench: reusing {name} ({count:,} exchanges)")
+            manage("migrate", "--noinput", "-v0", env=env)  # a newer schema
             return
     say(f"bench: making {name}: {exchanges:,} exchanges, {institutions:,} institutions")
     drop_database(base_url, name)
@@ -912,6 +913,8 @@ def bench_size(args, wrk: str, exchanges: int, institutions: int) -> SizeResult:
     }
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
+    if args.no_page_cache:
+        env["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
     try:
         prepare_database(
             base_url=base_url,
@@ -1055,6 +1058,12 @@ def main() -> None:
         "--wrk-threads", type=int, default=1, help="wrk threads (default 1)"
     )
     parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="serve without the public page cache: what a page costs when it "
+        "is rendered for its request (a search no one made before)",
+    )
+    parser.add_argument(
         "--drain",
         type=float,
         default=120,
@@ -1086,7 +1095,8 @@ def main() -> None:
     wrk = ensure_wrk()
     header = (
         f"## `make bench`, {today:%Y-%m-%d %H:%M}\n\n"
-        f"{machine()} Cache: {cache_used()}. wrk: {args.duration} s a run, "
+        f"{machine()} Cache: {cache_used()}; public page cache "
+        f"{'off' if args.no_page_cache else 'on'}. wrk: {args.duration} s a run, "
         f"timeout {args.timeout} s.\n"
     )
     say(header)
