@@ -4,10 +4,10 @@ figures, statistics, filter choices) are computed once and kept in the cache
 whole public pages as an anonymous visitor gets them (``public_page``).
 
 Each is kept under the current *version* of the public data, which every
-save or deletion of a record through the ORM moves on (after its transaction
-commits), and for at most PUBLIC_TIMEOUT seconds whatever happens, so that
-writes that bypass the ORM (the command-line import's COPY) show within that
-time.
+save or deletion of a record through the ORM, and every import, moves on (at
+once, and again when its transaction commits), and for at most
+PUBLIC_TIMEOUT seconds (pages: settings.PUBLIC_PAGE_CACHE_SECONDS) whatever
+happens, so that writes that bypass the ORM show within that time.
 """
 
 import hashlib
@@ -92,9 +92,9 @@ def _page_key(request) -> str:
 def public_page(view):
     """Decorate a public view: anonymous visitors get the page from the
     cache, kept under the public data's version for at most
-    settings.PUBLIC_PAGE_CACHE_SECONDS.
-    Only complete 200 answers are kept, never one that set a cookie other
-    than the CSRF one; a form's CSRF token is made afresh for each visitor."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS. Only complete 200 answers that set
+    no cookie are kept; a form's CSRF token is made afresh for each visitor
+    (the CSRF middleware then sets their cookie)."""
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
