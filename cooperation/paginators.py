@@ -8,9 +8,10 @@ planner above it; the last page is read backwards from the end of the order.
 
 import json
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 # Below this many rows an exact COUNT is cheap enough (admin changelists).
 EXACT_COUNT_LIMIT = 10_000
@@ -18,6 +19,10 @@ EXACT_COUNT_LIMIT = 10_000
 # counting even ten thousand rows through the public gate's join costs a
 # tenth of a second at a million exchanges.
 CATALOG_EXACT_COUNT_LIMIT = 1_000
+# A catalog page is read from the nearer end of its order, and may lie at most
+# this many rows from it: deeper, reading up to it would take seconds at a
+# million rows (filters narrow the results instead).
+CATALOG_READ_DEPTH = 10_000
 
 
 def estimated_rows(queryset) -> int | None:
@@ -129,13 +134,19 @@ class OrderedParts:
             stop = None if stop is None else stop - length
         return rows
 
-    def tail(self, size: int) -> list:
-        """The last ``size`` rows, read backwards from the end of the order."""
+    def tail(self, size: int, skip: int = 0) -> list:
+        """``size`` rows that end ``skip`` rows before the end of the order,
+        read backwards from the end: one query per part touched, plus a
+        count of a part that ``skip`` passes over."""
         rows: list = []
-        for part in reversed(self.parts):
-            rows = list(part.reverse()[: size - len(rows)])[::-1] + rows
+        for index in reversed(range(len(self.parts))):
+            reverse = self.parts[index].reverse()
+            found = list(reverse[skip : skip + size - len(rows)])
+            rows = found[::-1] + rows
             if len(rows) >= size:
                 break
+            # This part ends before the rows wanted do.
+            skip = 0 if found else max(0, skip - self._length(index))
         return rows
 
     def __iter__(self):
@@ -147,8 +158,10 @@ class CatalogPaginator(Paginator):
     """The public catalogs' paginator over ``OrderedParts``. The result is
     counted exactly up to CATALOG_EXACT_COUNT_LIMIT and estimated above
     (``total`` and ``estimated``); the pages cover ``total`` rows, or the
-    parts' ``limit`` when that is smaller. The last page is read from the end
-    of the order, so it costs what the first one does."""
+    parts' ``limit`` when that is smaller. The pages of the second half are
+    read from the end of the order, so the last page costs what the first
+    one does; pages further than CATALOG_READ_DEPTH rows from both ends are
+    refused (a 404 in the views)."""
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:
@@ -175,9 +188,16 @@ class CatalogPaginator(Paginator):
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
-        if number > 1 and number == self.num_pages:
-            size = self.count - (number - 1) * self.per_page
-            return self._get_page(self.object_list.tail(size), number, self)
+        top = (number - 1) * self.per_page
+        bottom = min(top + self.per_page, self.count)
+        from_end = self.count - bottom
+        if min(top, from_end) > CATALOG_READ_DEPTH:
+            raise InvalidPage(
+                _("This page lies too deep in the results: add a filter or a word.")
+            )
+        if number > 1 and from_end < top:
+            rows = self.object_list.tail(bottom - top, skip=from_end)
+            return self._get_page(rows, number, self)
         page = super().page(number)
         rows = len(page.object_list)
         if self.estimated and rows < self.per_page:

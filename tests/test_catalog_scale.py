@@ -79,6 +79,37 @@ def test_ordered_parts_tail_reads_backwards(numbered, sizes):
         )
 
 
+@pytest.mark.parametrize("sizes", [(12,), (5, 0, 7), (0, 3, 4, 5), (1, 1, 10)])
+def test_ordered_parts_tail_skips_rows_from_the_end(numbered, sizes):
+    expected = [f"E{n:02}" for n in range(12)]
+    for skip in range(13):
+        for size in range(1, 13 - skip):
+            got = [e.title for e in split(numbered, *sizes).tail(size, skip=skip)]
+            assert got == expected[12 - skip - size : 12 - skip], (sizes, skip, size)
+
+
+def test_pages_of_the_second_half_are_read_from_the_end(numbered, monkeypatch):
+    monkeypatch.setattr(paginators, "CATALOG_EXACT_COUNT_LIMIT", 5)
+    monkeypatch.setattr(paginators, "planned_rows", lambda queryset: 12)
+    paginator = CatalogPaginator(split(numbered, 4, 8), per_page=5)
+    assert (paginator.num_pages, paginator.estimated) == (3, True)
+    with CaptureQueriesContext(connection) as queries:
+        middle = paginator.page(2)
+    # Rows 5-9 from the start, read as rows 2-6 from the end (no OFFSET 5).
+    assert [e.title for e in middle.object_list] == [f"E{n:02}" for n in range(5, 10)]
+    assert all("OFFSET 5" not in query["sql"] for query in queries)
+
+
+def test_pages_too_far_from_both_ends_are_refused(client, calendar, monkeypatch):
+    from cooperation.views import ExchangeListView
+
+    monkeypatch.setattr(paginators, "CATALOG_READ_DEPTH", 2)
+    monkeypatch.setattr(ExchangeListView, "paginate_by", 1)
+    assert titles(client.get(url("exchange-list"), {"page": 3})) == UPCOMING[2:3]
+    assert titles(client.get(url("exchange-list"), {"page": 8})) == UPCOMING[7:8]
+    assert client.get(url("exchange-list"), {"page": 5}).status_code == 404
+
+
 def test_count_is_exact_up_to_the_cap_then_estimated(numbered, monkeypatch):
     everything = Exchange.objects.all()
     # What the planner expects decides whether to count: fixed here, as a
@@ -132,9 +163,9 @@ def calendar():
 
 
 UPCOMING = [
-    "runs since last year",
-    "runs since last week",
     "runs today only",
+    "runs since last week",
+    "runs since last year",
     "starts tomorrow",
     "starts next year",
     "finished yesterday",
@@ -183,7 +214,7 @@ def test_upcoming_parts_are_each_served_by_an_index(calendar):
         ]
         for switch in switches:
             cursor.execute(f"RESET {switch}")
-    assert "exchange_period" in plans[0]
+    assert "exchange_starts_on" in plans[0]
     assert "exchange_starts_on" in plans[1]
     assert "exchange_last_day" in plans[2]
     assert "exchange_cancelled_starts_on" in plans[3]
