@@ -221,6 +221,7 @@ def test_import_row_with_an_existing_identifier_updates_without_warning(
             "resource": "0",
             "format": "0",
             "import_file": SimpleUploadedFile("same.csv", content),
+            "update_mode": "replace",  # the name is filled in, not empty
         },
     )
     result = preview.context["result"]

@@ -362,7 +362,7 @@ def test_reimporting_updates_records_instead_of_duplicating_them():
     changed = changed.replace(
         b"Hogeschool Rotterdam;;Nederland", b"Hogeschool Rotterdam;;NL"
     )
-    result = run_import("partners.csv", changed)
+    result = run_import("partners.csv", changed, replace=True)
     assert (result.totals["new"], result.totals["update"]) == (0, 1)
     assert dict(Institution.objects.values_list("name_en", "pk")) == first
     ap = Institution.objects.get(erasmus_code="B  ANTWERP01")
@@ -371,20 +371,22 @@ def test_reimporting_updates_records_instead_of_duplicating_them():
 
 
 def test_rows_match_by_identifier_first_then_by_name_and_country():
-    by_code = make_institution(name="Old name", pic="123456789", country="FR")
+    by_code = make_institution(
+        name="Lycée hôtelier de Lyon", pic="123456789", country="FR"
+    )
     by_name = make_institution(name="Hogeschool Gent", country="BE")
     other_country = make_institution(name="Hogeschool Gent", country="NL")
     content = (
-        b"Name,Country,Kind,PIC\n"
-        b"New name,FR,school,123 456 789\n"
-        b"HOGESCHOOL  GENT,Belgium,school,\n"
-    )
-    result = run_import("x.csv", content)
+        "Name,Country,Kind,PIC\n"
+        "Lycée Hôtelier Lyon,FR,school,123 456 789\n"
+        "HOGESCHOOL  GENT,Belgium,school,\n"
+    ).encode()
+    result = run_import("x.csv", content, replace=True)
     assert result_errors(result) == []
     by_code.refresh_from_db()
     by_name.refresh_from_db()
     other_country.refresh_from_db()
-    assert by_code.name == "New name"
+    assert by_code.name == "Lycée Hôtelier Lyon"  # renamed: a similar name
     assert by_name.kind == Institution.Kind.SCHOOL
     assert other_country.kind == Institution.Kind.UNIVERSITY
     assert Institution.objects.count() == 3
@@ -441,7 +443,7 @@ def test_agreements_with_parties_by_identifier_and_by_name(parties):
     again = run_import("agreements.csv", content)
     assert again.totals["skip"] == 2
     dropped = content.replace(b"B  ANTWERP01; ", b"")
-    errors = result_errors(run_import("agreements.csv", dropped))
+    errors = result_errors(run_import("agreements.csv", dropped, replace=True))
     assert errors == [(2, "Parties", "A signed agreement needs at least two parties.")]
     assert mou.parties.count() == 3
 
@@ -474,7 +476,7 @@ def test_exchanges_match_by_slug_or_title_host_and_start():
         b"Title,Kind,Host,Starts on,Places\nSummer school,internship,Host School,"
         b"2027-07-01,12\n"
     )
-    result = run_import("x.csv", content, model="exchanges")
+    result = run_import("x.csv", content, model="exchanges", replace=True)
     assert result.totals["update"] == 1
     exchange.refresh_from_db()
     assert exchange.places == 12 and exchange.kind == Exchange.Kind.INTERNSHIP
@@ -482,7 +484,7 @@ def test_exchanges_match_by_slug_or_title_host_and_start():
         "Title,Kind,Host,Starts on,Slug\n"
         f"Renamed,internship,Host School,2027-07-02,{exchange.slug}\n"
     )
-    run_import("y.csv", by_slug.encode(), model="exchanges")
+    run_import("y.csv", by_slug.encode(), model="exchanges", replace=True)
     exchange.refresh_from_db()
     assert exchange.title == "Renamed" and Exchange.objects.count() == 1
 
@@ -534,13 +536,15 @@ def test_command_imports_with_progress_and_a_summary(tmp_path):
 
 def test_command_updates_in_bulk_with_history(tmp_path):
     path = tmp_path / "list.csv"
-    path.write_text("Name,Country,Kind,PIC\nA,BE,school,123456789\n")
+    path.write_text("Name,Country,Kind,PIC\nHogeschool Gent,BE,school,123456789\n")
     call(str(path))
-    path.write_text("Name,Country,Kind,PIC\nA renamed,BE,school,123456789\n")
-    out, _err = call(str(path))
+    path.write_text(
+        "Name,Country,Kind,PIC\nHogeschool Gent (HOGENT),BE,school,123456789\n"
+    )
+    out, _err = call(str(path), "--replace")
     assert "0 created, 1 updated" in out
     school = Institution.objects.get()
-    assert school.name == "A renamed"
+    assert school.name == "Hogeschool Gent (HOGENT)"
     assert list(school.history.values_list("history_type", flat=True)) == ["~", "+"]
 
 

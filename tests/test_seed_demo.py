@@ -2,6 +2,7 @@
 
 import datetime
 from io import StringIO
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import translation
 
+from cooperation.data import demo
 from cooperation.models import (
     Agreement,
     AgreementExchangeKind,
@@ -19,6 +21,7 @@ from cooperation.models import (
     Institution,
     Interest,
 )
+from cooperation.models.institution import IDENTIFIER_FIELDS
 
 TODAY = datetime.date(2025, 6, 16)
 RECORD_TYPES = (Institution, Agreement, Exchange)
@@ -154,6 +157,36 @@ def test_if_empty_skips_when_an_institution_exists(today):
     assert len(output.strip().splitlines()) == 1
 
 
+# --- identifiers -----------------------------------------------------------------
+
+# Erasmus codes that earlier demo data gave to VIVES, HEPL and Institut Paul
+# Bocuse: in the Commission's list they are other institutions' codes.
+OTHER_INSTITUTIONS_CODES = ("B  KORTRIJ03", "B  LIEGE42", "F  LYON121")
+
+
+def test_demo_data_carries_no_identifier_and_none_of_the_wrong_codes():
+    text = Path(demo.__file__).read_text(encoding="utf-8")
+    for code in OTHER_INSTITUTIONS_CODES:
+        assert code not in text
+        assert " ".join(code.split()) not in text
+    for entry in demo.INSTITUTIONS:
+        assert not set(IDENTIFIER_FIELDS) & set(entry), entry["slug"]
+
+
+@pytest.mark.django_db
+def test_a_run_clears_the_codes_an_earlier_load_gave(today):
+    seed()
+    Institution.objects.filter(slug="institut-paul-bocuse").update(
+        erasmus_code="F  LYON121"
+    )
+    Institution.objects.filter(slug="ap-university-antwerp").update(schac_code="ap.be")
+
+    seed()
+
+    for field in IDENTIFIER_FIELDS:
+        assert not Institution.objects.exclude(**{field: ""}).exists(), field
+
+
 class TestDemoData:
     """Read-only checks of the loaded data; they share one load (see
     ``demo_data``)."""
@@ -192,14 +225,12 @@ class TestDemoData:
             ("embassy-of-china-in-belgium", "witness"),
         }
 
-    def test_story_institutions_have_official_names_and_identifiers(self, seeded):
+    def test_story_institutions_have_official_names_and_places(self, seeded):
         ap = Institution.objects.get(slug="ap-university-antwerp")
         shcm = Institution.objects.get(slug="shanghai-conservatory-of-music")
         hvust = Institution.objects.get(slug="hainan-vocational-university")
 
         assert ap.official_name == "AP Hogeschool Antwerpen"
-        assert ap.erasmus_code == "B  ANTWERP62"
-        assert ap.schac_code == "ap.be"
         assert (ap.country.code, ap.region, ap.city) == ("BE", "Flanders", "Antwerp")
         assert shcm.official_name == shcm.name_zh_hans == "上海音乐学院"
         assert shcm.kind == Institution.Kind.CONSERVATORY
@@ -232,6 +263,12 @@ class TestDemoData:
         translated = exchanges.exclude(title_zh_hans=None).exclude(title_nl=None)
 
         assert translated.exclude(title_fr=None).count() >= 0.8 * exchanges.count()
+
+    def test_no_demo_institution_carries_an_identifier(self, seeded):
+        # Unchecked identifiers made an import of the Commission's list
+        # rename demo records into other institutions (issue 8).
+        for field in IDENTIFIER_FIELDS:
+            assert not Institution.objects.exclude(**{field: ""}).exists(), field
 
     # --- sample flag and publication ------------------------------------------
 

@@ -16,8 +16,12 @@ Conventions:
   back to English on the public site.
 - Institutions, agreements and exchanges refer to each other by slug; a record
   comes after the records it refers to.
-- Names, places and coordinates are real; identifiers are illustrative
-  (well-formed, not checked against the official registers).
+- Names, places and coordinates are real. No record carries an identifier
+  (Erasmus code, SCHAC code, PIC, other identifier): an import matches rows
+  by identifier, so an identifier that is not the institution's own makes
+  an import of the European Commission's or a ministry's list rename the
+  record into another institution. Add one only once it is checked against
+  the official register.
   People are named by their role only.
 """
 
@@ -52,8 +56,6 @@ INSTITUTIONS: list[dict] = [
         "latitude": "51.219400",
         "longitude": "4.402500",
         "website": "https://www.ap.be/",
-        "erasmus_code": "B  ANTWERP62",
-        "schac_code": "ap.be",
         "year_founded": 2013,
         "description": t(
             "A university of applied sciences and arts in Antwerp, with "
@@ -145,7 +147,6 @@ INSTITUTIONS: list[dict] = [
         "latitude": "31.230400",
         "longitude": "121.473700",
         "website": "https://www.shcmusic.edu.cn/",
-        "other_identifier": "4131010274",
         "year_founded": 1927,
         "description": t(
             "China's first independent institution of higher music education, "
@@ -496,8 +497,6 @@ INSTITUTIONS: list[dict] = [
         "latitude": "50.828000",
         "longitude": "3.264900",
         "website": "https://www.vives.be/",
-        "erasmus_code": "B  KORTRIJ03",
-        "schac_code": "vives.be",
         "description": t(
             "A university of applied sciences in West Flanders whose campus in "
             "Roeselare teaches agriculture, horticulture and agro-technology.",
@@ -544,8 +543,6 @@ INSTITUTIONS: list[dict] = [
         "latitude": "50.632600",
         "longitude": "5.579700",
         "website": "https://www.hepl.be/",
-        "erasmus_code": "B  LIEGE42",
-        "schac_code": "hepl.be",
     },
     {
         "slug": "institut-paul-bocuse",
@@ -564,7 +561,6 @@ INSTITUTIONS: list[dict] = [
         "latitude": "45.774500",
         "longitude": "4.777600",
         "website": "https://www.institutpaulbocuse.com/",
-        "erasmus_code": "F  LYON121",
         "year_founded": 1990,
     },
     {

@@ -18,7 +18,13 @@ What every import accepts:
   ignored; blank lines are skipped; spaces around values are stripped.
 * Rows are matched to existing records by natural key, so importing a file
   twice updates the records instead of duplicating them (and skips rows that
-  change nothing).
+  change nothing: an export imported again changes nothing). A row never
+  turns a record into another institution: one whose identifier belongs to
+  an institution of another name is left out (``Conflict``).
+* A row that updates a record fills its empty fields only, unless the
+  import is asked to replace the records' values (the admin's import form,
+  ``import_records --replace``); a legal name in capitals never replaces a
+  record's name (it becomes its official name or an alias).
 * Any error in any row (shown by row and column) means nothing is saved.
 
 Imported records are never sample data; "Published" defaults to no.
@@ -37,6 +43,7 @@ from .admin import (
 )
 from .agreements import AgreementResource
 from .base import (
+    Conflict,
     RecordResource,
     Result,
     RowResult,
@@ -84,19 +91,22 @@ def records_import(
     dry_run: bool = False,
     user=None,
     defaults: dict[str, str] | None = None,
+    replace: bool = False,
     progress=None,
     progress_every: int = 1000,
 ) -> tuple[str, results.Result]:
     """Import a CSV or XLSX file's records in bulk, with their history, in
     one transaction that is rolled back on any error (or when ``dry_run``).
-    Returns which records (``model``, guessed from the headers when None) and
-    the import's result."""
+    Rows that update a record fill its empty fields only, unless
+    ``replace``. Returns which records (``model``, guessed from the headers
+    when None) and the import's result."""
     dataset = format_for(file_name, data).create_dataset(data)
     model = model or guess_model(dataset)
     resource = RESOURCES[model](
         user=user,
         defaults=defaults,
         bulk=True,
+        replace=replace,
         progress=progress,
         progress_every=progress_every,
     )
@@ -132,6 +142,7 @@ __all__ = [
     "RESOURCES",
     "XLSX",
     "AgreementResource",
+    "Conflict",
     "ExchangeResource",
     "InstitutionResource",
     "InterestResource",

@@ -35,10 +35,27 @@ def _default_fields(resource_class) -> dict[str, forms.Field]:
     return fields
 
 
+FILL, REPLACE = "fill", "replace"
+
+
 class RecordImportForm(ImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.fields.update(_default_fields(resources[0]))
+        self.fields["update_mode"] = forms.ChoiceField(
+            label=_("Rows that update a record"),
+            choices=[
+                (FILL, _("fill its empty fields only")),
+                (REPLACE, _("replace its values with the file's")),
+            ],
+            initial=FILL,
+            required=False,  # left out: fill
+            widget=forms.RadioSelect,
+            help_text=_(
+                "A name in capitals from an official list never replaces a "
+                "record's name: it becomes the official name or an alias."
+            ),
+        )
 
 
 class RecordConfirmImportForm(ConfirmImportForm):
@@ -48,6 +65,9 @@ class RecordConfirmImportForm(ConfirmImportForm):
             self.fields[f"default_{key}"] = forms.CharField(
                 widget=forms.HiddenInput, required=False
             )
+        self.fields["update_mode"] = forms.CharField(
+            widget=forms.HiddenInput, required=False
+        )
 
 
 class RecordExportMixin(ExportMixin):
@@ -99,7 +119,10 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
             resource_class = self.get_import_resource_classes(request)[0]
             for key, header in resource_class.default_headers.items():
                 defaults[header] = form.cleaned_data.get(f"default_{key}", "")
-        return {"user": request.user, "defaults": defaults}
+            replace = form.cleaned_data.get("update_mode") == REPLACE
+        else:
+            replace = False
+        return {"user": request.user, "defaults": defaults, "replace": replace}
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
@@ -108,6 +131,7 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
                 initial[f"default_{key}"] = import_form.cleaned_data.get(
                     f"default_{key}", ""
                 )
+            initial["update_mode"] = import_form.cleaned_data.get("update_mode", FILL)
         return initial
 
     def get_import_data_kwargs(self, **kwargs):

@@ -48,8 +48,9 @@ class AgreementResource(ResolverMixin, RecordResource):
 
     A row updates the agreement with its reference number, else the one with
     the same title (and no other reference number). Parties and witnesses
-    given in a row replace those of the agreement; a column left out leaves
-    them as they are.
+    given in a row are set where the agreement has none, and replace those
+    it has when the import replaces values; a column left out leaves them as
+    they are.
     """
 
     required_headers = ("Title", "Kind")
@@ -283,6 +284,14 @@ class AgreementResource(ResolverMixin, RecordResource):
                     _("A signed agreement needs at least two parties.")
                 ]
         return errors
+
+    def relation_is_set(self, instance, name):
+        if name == "fields":
+            return instance.fields.exists()
+        parties = AgreementParty.objects.filter(agreement=instance.pk)
+        if name == AgreementParty.Role.WITNESS:
+            return parties.filter(role=AgreementParty.Role.WITNESS).exists()
+        return parties.exclude(role=AgreementParty.Role.WITNESS).exists()
 
     def relations_changed(self, instance):
         relations = instance._import_relations

@@ -2,6 +2,7 @@
 (headers, natural keys, validation, saving in bulk)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
@@ -31,7 +32,44 @@ from .writing import insert_rows, record_history, update_rows
 PREFETCH = 500
 
 
+def is_empty(value) -> bool:
+    """A field staff have not filled in (a yes/no is never empty)."""
+    return value is None or value == ""
+
+
 # Results ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A row whose identifier is that of a record with another name: the
+    row is not imported (an import never turns a record into another
+    institution)."""
+
+    #: The file's line.
+    line: int
+    #: The identifiers that matched, as "Erasmus code “F  LYON121”".
+    identifiers: str
+    #: The name the row gives.
+    file_name: str
+    #: The record the identifiers belong to: its name and admin page.
+    record_name: str
+    record_url: str
+
+    @property
+    def message(self) -> str:
+        return _(
+            "Line %(line)s was not imported: %(identifiers)s belongs to "
+            "“%(record)s” in the registry, but the row names “%(name)s”. If "
+            "they are the same institution, add the row's name to the "
+            "record's aliases and import the file again; if not, correct the "
+            "identifier in the file or in the record."
+        ) % {
+            "line": self.line,
+            "identifiers": self.identifiers,
+            "record": self.record_name,
+            "name": self.file_name,
+        }
 
 
 class RowResult(results.RowResult):
@@ -41,6 +79,9 @@ class RowResult(results.RowResult):
         self.duplicates = []
         #: A blank line of the file: counted as skipped, never listed.
         self.blank = False
+        #: A row not imported because it names another institution than
+        #: the record its identifier belongs to (``Conflict``).
+        self.conflict = None
 
 
 class Result(results.Result):
@@ -57,6 +98,17 @@ class Result(results.Result):
 
     def rows_with_duplicates(self) -> list:
         return [row for row in self.valid_rows() if getattr(row, "duplicates", None)]
+
+    def conflicts(self) -> list[Conflict]:
+        """The rows left out because their identifier is another
+        institution's (counted among the skipped rows)."""
+        return [
+            row.conflict for row in self.valid_rows() if getattr(row, "conflict", None)
+        ]
+
+    def unchanged(self) -> int:
+        """How many rows change nothing (the skipped rows but conflicts)."""
+        return self.totals[RowResult.IMPORT_TYPE_SKIP] - len(self.conflicts())
 
 
 class FileError(Exception):
@@ -96,12 +148,16 @@ class RecordResource(resources.Resource):
         user=None,
         defaults: dict[str, str] | None = None,
         bulk: bool = False,
+        replace: bool = False,
         progress=None,
         progress_every: int = 1000,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.user = user if getattr(user, "pk", None) else None
+        #: Whether rows that update a record replace its values; by default
+        #: they only fill its empty fields (what staff curated stays).
+        self.replace = replace
         self.defaults = {key: value for key, value in (defaults or {}).items() if value}
         self.bulk = bulk
         self.progress = progress
@@ -114,6 +170,8 @@ class RecordResource(resources.Resource):
         self.header_labels: dict[str, str] = {}
         self.row_errors: dict[int, dict[str, list[str]]] = defaultdict(dict)
         self.row_duplicates: dict[int, list[tuple[str, str]]] = {}
+        #: Rows not imported, by row number (see ``Conflict``).
+        self.conflicts: dict[int, Conflict] = {}
         self.matches: dict[int, int] = {}
         self.instances: dict[int, object] = {}
         self.header_line = 1
@@ -301,6 +359,13 @@ class RecordResource(resources.Resource):
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             row_result.blank = True
             return row_result
+        if number in self.conflicts:
+            # Nothing of the row is read into the record, nothing saved.
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            row_result.number = number
+            row_result.conflict = self.conflicts[number]
+            return row_result
         self.prepared(row)
         self.number = number
         row_result = super().import_row(row, instance_loader, **kwargs)
@@ -370,28 +435,84 @@ class RecordResource(resources.Resource):
         then as the model fields will store them ("b antwerp01" ->
         "B  ANTWERP01"), so that an unchanged row is seen to be unchanged."""
         errors = {}
+        updating = instance._import_before is not None
+        filling = updating and not self.replace
         for column_name, field, model_field in self.model_columns:
             if column_name not in row:
                 continue
             try:
-                value = field.widget.clean(row[column_name], row=row)
+                value = self.read_cell(field, model_field, row[column_name], row)
             except ValueError as error:
                 errors[field.attribute] = [ValidationError(str(error))]
                 continue
-            try:
-                value = model_field.to_python(value)
-            except ValidationError:
-                pass  # full_clean() says what is wrong
+            if updating:
+                current = getattr(instance, field.attribute)
+                if self.reads_the_same(field, model_field, current, value):
+                    # The record's own value, as this import reads cells: an
+                    # export imported again changes nothing (a translation
+                    # stored as "" stays "", not NULL; spacing stays as is).
+                    continue
+                if filling and not is_empty(current):
+                    continue  # what staff curated stays unless asked
             if value == "" and model_field.null:
                 value = None  # an empty translation is NULL
             setattr(instance, field.attribute, value)
         columns = self.fields_by_header()
-        for header, messages in self.import_relations(instance, row).items():
+        related_before = {name: getattr(instance, name) for name in self.foreign_keys}
+        relation_errors = self.import_relations(instance, row)
+        if filling:
+            for name, value in related_before.items():
+                if value is not None:
+                    setattr(instance, name, value)
+            for name in list(instance._import_relations):
+                if self.relation_is_set(instance, name):
+                    del instance._import_relations[name]
+        for header, messages in relation_errors.items():
             # By attribute, so that full_clean() skips what is already wrong.
             key = columns[header].attribute if header in columns else header
             errors[key] = [ValidationError(message) for message in messages]
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def read_cell(field, model_field, cell, row=None):
+        """A cell's value through its column's widget, then as the model
+        field will store it; ValueError when the widget refuses it."""
+        value = field.widget.clean(cell, row=row)
+        try:
+            return model_field.to_python(value)
+        except ValidationError:
+            return value  # full_clean() says what is wrong
+
+    def reads_the_same(self, field, model_field, current, value) -> bool:
+        """Whether a record's ``current`` value, written to a cell and read
+        back by this import, is ``value``: empty text ("" or NULL) is empty
+        text, and "Foo  Bar " reads as "Foo Bar"."""
+        if current == value:
+            return True
+        if current in ("", None) and value in ("", None):
+            return True
+        if not isinstance(current, str):
+            return False
+        try:
+            return self.read_cell(field, model_field, current) == value
+        except ValueError:
+            return False
+
+    @cached_property
+    def foreign_keys(self) -> tuple[str, ...]:
+        """The ``<name>_id`` attributes of the model's foreign keys."""
+        return tuple(
+            field.attname
+            for field in self._meta.model._meta.concrete_fields
+            if field.many_to_one
+        )
+
+    def relation_is_set(self, instance, name: str) -> bool:
+        """Whether the saved record has some of the relation ``name`` of
+        ``instance._import_relations`` (parties, partners...): a row that
+        fills empty fields only leaves it as it is (queries)."""
+        return False
 
     def import_relations(self, instance, row) -> dict[str, list[str]]:
         """Set the relations given by name (host, parties, fields...) on
@@ -484,7 +605,11 @@ class RecordResource(resources.Resource):
         return cls._fields_by_header
 
     def before_save_instance(self, instance, row, **kwargs):
-        instance.is_sample = False
+        if instance.pk is None:
+            # Imported records are never sample data; a row that updates a
+            # sample record leaves its mark (the demo data's clean-up finds
+            # it by that mark).
+            instance.is_sample = False
         if instance.pk is None and not self._meta.use_bulk:
             # Record.save() would look for a free slug with a query per try:
             # thousands of tries for a file of names without Latin letters.

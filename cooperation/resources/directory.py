@@ -30,11 +30,14 @@ class InstitutionDirectory:
         self.by_name_country = defaultdict(list)
         self.by_any_name = defaultdict(set)
         self.names = {}
+        #: Every name of each institution, aliases included, normalised.
+        self.all_names: dict[int, set[str]] = {}
         self.countries = set()
         rows = Institution.objects.values_list(
             "pk",
             "name_en",
             "country",
+            "aliases",
             *IDENTIFIER_FIELDS,
             "name_zh_hans",
             "name_nl",
@@ -42,7 +45,7 @@ class InstitutionDirectory:
             "official_name",
             "acronym",
         )
-        for pk, name, country, *identifiers_and_names in rows.iterator(10_000):
+        for pk, name, country, aliases, *identifiers_and_names in rows.iterator(10_000):
             identifiers = identifiers_and_names[: len(IDENTIFIER_FIELDS)]
             others = identifiers_and_names[len(IDENTIFIER_FIELDS) :]
             self.names[pk] = name
@@ -51,9 +54,13 @@ class InstitutionDirectory:
                     self.by_identifier[field][value] = pk
             self.by_name_country[(normalized(name or ""), country)].append(pk)
             self.countries.add(country)
-            for text in (name, *others):
-                if text:
-                    self.by_any_name[normalized(text)].add(pk)
+            known = {normalized(text) for text in (name, *others) if text}
+            for text in known:
+                self.by_any_name[text].add(pk)
+            if aliases:
+                known |= {normalized(text) for text in aliases.splitlines()}
+            known.discard("")
+            self.all_names[pk] = known
 
     @staticmethod
     def identifiers(values: dict) -> dict[str, str]:

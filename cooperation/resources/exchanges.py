@@ -37,7 +37,8 @@ class ExchangeResource(ResolverMixin, RecordResource):
     Required: Title, Kind, Host and Starts on.
 
     A row updates the exchange with its slug, else the one with the same
-    title, host and start date.
+    title, host and start date; by default it fills the exchange's empty
+    fields only (partners and fields of education too).
     """
 
     required_headers = ("Title", "Kind", "Host", "Starts on")
@@ -215,6 +216,9 @@ class ExchangeResource(ResolverMixin, RecordResource):
                 ]
             }
         return {}
+
+    def relation_is_set(self, instance, name):
+        return getattr(instance, name).exists()  # partners, fields
 
     def relations_changed(self, instance):
         relations = instance._import_relations

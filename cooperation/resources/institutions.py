@@ -9,7 +9,7 @@ from ..models.institution import (
     InstitutionQuerySet,
     trigram_matching,
 )
-from .base import RecordResource
+from .base import Conflict, RecordResource
 from .cells import (
     Boolean,
     Choice,
@@ -23,9 +23,27 @@ from .cells import (
     is_blank,
     normalized,
     parse_country,
+    split_list,
     translated,
 )
 from .directory import InstitutionDirectory, admin_link
+
+
+def in_capitals(text: str) -> bool:
+    """Whether ``text`` has letters with a case, all of them capitals
+    ("UNIVERSITE DE LIEGE"; not "Université de Liège", nor 上海音乐学院)."""
+    cased = [c for c in text if c.lower() != c.upper()]
+    return bool(cased) and all(c.isupper() for c in cased)
+
+
+def _scripts(name: str) -> set[str]:
+    """The scripts of a normalised name's letters: "latin" (accents are
+    gone), "other" (Chinese characters and the rest)."""
+    scripts = set()
+    for character in name:
+        if character.isalpha():
+            scripts.add("latin" if character.isascii() else "other")
+    return scripts
 
 
 class InstitutionResource(RecordResource):
@@ -50,7 +68,11 @@ class InstitutionResource(RecordResource):
 
     A row updates the institution with one of its identifiers (Erasmus code,
     SCHAC code, PIC, other identifier), else the one with the same name in
-    the same country. Rows that would add an institution whose name is very
+    the same country. A row whose identifier is that of an institution with
+    clearly another name (none of the row's names is one of the record's
+    names, official name or aliases, nor very similar to one) is not
+    imported: the preview lists it with both names, and nothing of the
+    record changes. Rows that would add an institution whose name is very
     similar to one in the same country are flagged as likely duplicates in
     the preview (a warning; they can still be imported).
     """
@@ -149,15 +171,9 @@ class InstitutionResource(RecordResource):
     def match_rows(self, rows):
         self.directory = directory = InstitutionDirectory()
         seen_identifiers, seen_names = {}, {}
-        new_rows = []
+        new_rows, identified = [], []
         for number, row in rows:
-            identifiers = directory.identifiers(
-                {
-                    field.attribute: row.get(field.column_name)
-                    for field in self.fields.values()
-                    if field.attribute in IDENTIFIER_FIELDS
-                }
-            )
+            identifiers = self.directory_identifiers(row)
             try:
                 country = parse_country(row.get("Country"))
             except ValueError:
@@ -196,7 +212,10 @@ class InstitutionResource(RecordResource):
                     )
                 continue
             if pks:
-                self.matches[number] = pks.pop()
+                self.matches[number] = pk = pks.pop()
+                identified.append(
+                    (number, pk, {f: identifiers[f] for f in matched}, row)
+                )
                 continue
             if name and country:
                 key = (name, country)
@@ -227,7 +246,93 @@ class InstitutionResource(RecordResource):
                     )
                     continue
                 new_rows.append((number, country, row))
+        self.find_conflicts(identified)
         self.flag_duplicates(new_rows)
+
+    #: The columns whose names say which institution a row is (with
+    #: "Aliases"; not the acronym: different institutions share acronyms).
+    NAME_HEADERS = (
+        "Name",
+        "Name (Chinese)",
+        "Name (Dutch)",
+        "Name (French)",
+        "Official name",
+    )
+
+    def find_conflicts(self, identified) -> None:
+        """Rows found by identifier whose names are all clearly another
+        institution's than the record's (``self.conflicts``): none of them
+        is, in lower case and without accents, one of the record's names,
+        official name, acronym or aliases, nor as similar to one as
+        ``InstitutionQuerySet.duplicate_name_similarity`` asks of a likely
+        duplicate (pg_trgm's similarity, the rule that decides duplicates).
+        Names in different scripts (上海音乐学院, Shanghai Conservatory) say
+        nothing either way. One query for the whole file, for the rows whose
+        names differ."""
+        pairs = []  # (row number, a name of the file, a name of the record)
+        undecided = {}
+        for number, pk, matched, row in identified:
+            given = {
+                normalized(cell_text(row.get(header)))
+                for header in self.NAME_HEADERS
+                if cell_text(row.get(header))
+            }
+            given |= {normalized(text) for text in split_list(row.get("Aliases"))}
+            given.discard("")
+            known = self.directory.all_names.get(pk, set())
+            if not given or not known or given & known:
+                continue
+            comparable = [
+                (number, mine, theirs)
+                for mine in given
+                for theirs in known
+                if _scripts(mine) & _scripts(theirs)
+            ]
+            if comparable:
+                pairs += comparable
+                undecided[number] = (pk, matched, row)
+        if not pairs:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT number FROM unnest(%s::integer[], %s::text[], %s::text[])
+                    AS pair (number, mine, theirs)
+                GROUP BY number
+                HAVING max(similarity(mine, theirs)) < %s
+                """,
+                [
+                    *(list(column) for column in zip(*pairs, strict=True)),
+                    InstitutionQuerySet.duplicate_name_similarity,
+                ],
+            )
+            different = sorted(number for (number,) in cursor.fetchall())
+        for number in different:
+            pk, matched, row = undecided[number]
+            identifiers = ", ".join(
+                _("the %(column)s “%(value)s”")
+                % {"column": self.label(self.fields[field].column_name), "value": value}
+                for field, value in matched.items()
+            )
+            self.conflicts[number] = Conflict(
+                line=self.line(number),
+                identifiers=identifiers,
+                file_name=cell_text(row.get("Name"))
+                or cell_text(row.get("Official name")),
+                record_name=self.directory.names[pk],
+                record_url=admin_link(Institution, pk),
+            )
+            del self.matches[number]
+
+    def directory_identifiers(self, row) -> dict[str, str]:
+        """The row's identifiers, as stored."""
+        return self.directory.identifiers(
+            {
+                field.attribute: row.get(field.column_name)
+                for field in self.fields.values()
+                if field.attribute in IDENTIFIER_FIELDS
+            }
+        )
 
     def flag_duplicates(self, new_rows) -> None:
         """Rows that add an institution with a name very similar to one of an
@@ -266,6 +371,40 @@ class InstitutionResource(RecordResource):
             self.row_duplicates.setdefault(number, []).append(
                 (label, admin_link(Institution, pk))
             )
+
+    def import_instance(self, instance, row, **kwargs):
+        legal_name = cell_text(row.get("Name"))
+        current = instance.name_en if instance._import_before is not None else ""
+        if not (current and legal_name != current and in_capitals(legal_name)):
+            return super().import_instance(instance, row, **kwargs)
+        # A legal name in capitals (the Commission's list writes them so)
+        # never replaces a name staff curated, even when asked to replace.
+        row = {header: value for header, value in row.items() if header != "Name"}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        finally:
+            self.keep_legal_name(instance, legal_name)
+
+    @staticmethod
+    def keep_legal_name(instance, legal_name: str) -> None:
+        """Keep ``legal_name`` as the official name if there is none, else
+        as an alias, unless it is already one of the names (case and
+        accents aside)."""
+        names = [
+            instance.name_en,
+            instance.name_zh_hans,
+            instance.name_nl,
+            instance.name_fr,
+            instance.official_name,
+            *(instance.aliases or "").splitlines(),
+        ]
+        if normalized(legal_name) in {normalized(name) for name in names if name}:
+            return
+        if not instance.official_name:
+            instance.official_name = legal_name
+        else:
+            aliases = (instance.aliases or "").rstrip("\n")
+            instance.aliases = f"{aliases}\n{legal_name}" if aliases else legal_name
 
     def import_relations(self, instance, row):
         errors = {}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from cooperation.resources import RESOURCES, records_import, result_errors
@@ -22,7 +23,8 @@ class Command(BaseCommand):
     help = (
         "Import institutions, agreements or exchanges from a CSV (UTF-8, comma "
         "or semicolon) or XLSX file. Rows update the records they match by "
-        "natural key; with any error nothing is saved."
+        "natural key, filling their empty fields (all of them with --replace); "
+        "with any error nothing is saved."
     )
 
     def add_arguments(self, parser):
@@ -43,6 +45,14 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--kind", help="kind of the rows that give none (its code, e.g. school)"
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help=(
+                "rows that update a record replace its values (by default they "
+                "fill its empty fields only)"
+            ),
         )
         parser.add_argument(
             "--user", help="user name recorded as the author of the changes"
@@ -83,6 +93,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             user=user,
             defaults=defaults,
+            replace=options["replace"],
             progress=progress,
             progress_every=max(1, options["progress_every"]),
         )
@@ -95,14 +106,38 @@ class Command(BaseCommand):
             self.stderr.write(f"{where}: {message}")
         if len(errors) > MAX_LISTED_ERRORS:
             self.stderr.write(f"... and {len(errors) - MAX_LISTED_ERRORS} more errors.")
+        # Rows whose identifier is another institution's: left out, the
+        # others imported (see cooperation/resources/base.py, Conflict).
+        conflicts = result.conflicts()
+        for conflict in conflicts[:MAX_LISTED_ERRORS]:
+            self.stderr.write(conflict.message)
+        if len(conflicts) > MAX_LISTED_ERRORS:
+            more = len(conflicts) - MAX_LISTED_ERRORS
+            self.stderr.write(
+                ngettext(
+                    "... and %(count)s more row not imported.",
+                    "... and %(count)s more rows not imported.",
+                    more,
+                )
+                % {"count": f"{more:,}"}
+            )
         totals = result.totals
         rows = result.total_rows
         summary = (
             f"{model}: {rows:,} rows in {elapsed:.1f} s "
             f"({rows / elapsed if elapsed else 0:,.0f} rows/s): "
             f"{totals['new']:,} created, {totals['update']:,} updated, "
-            f"{totals['skip']:,} skipped (unchanged or blank), {len(errors):,} errors."
+            f"{result.unchanged():,} skipped (unchanged or blank), "
+            f"{len(errors):,} errors."
         )
+        if conflicts:
+            summary += " " + ngettext(
+                "%(count)s row not imported: its identifier is another "
+                "institution's (see above).",
+                "%(count)s rows not imported: their identifiers are other "
+                "institutions' (see above).",
+                len(conflicts),
+            ) % {"count": f"{len(conflicts):,}"}
         if errors:
             raise CommandError(f"{summary} Nothing was saved.")
         if options["dry_run"]:

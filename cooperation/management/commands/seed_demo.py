@@ -114,6 +114,9 @@ class DemoSeeder:
             "longitude": self.decimal(entry.get("longitude")),
             "website": entry.get("website", ""),
             "email": entry.get("email", ""),
+            # Empty unless demo.py gives one (it gives none, see its
+            # docstring), so that a run also clears the unchecked codes an
+            # earlier version of the demo data gave.
             "erasmus_code": entry.get("erasmus_code", ""),
             "schac_code": entry.get("schac_code", ""),
             "pic": entry.get("pic", ""),
