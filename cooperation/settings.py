@@ -143,6 +143,9 @@ LANGUAGES = [
     ("fr", _("French")),
 ]
 LOCALE_PATHS = [BASE_DIR / "cooperation" / "locale"]
+# Kosovo has no ISO 3166 code yet; the European Commission and the World Bank
+# use the user-assigned XK (and XKX), and so do Erasmus lists.
+COUNTRIES_OVERRIDE = {"XK": {"name": _("Kosovo"), "alpha3": "XKX"}}
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

@@ -733,3 +733,262 @@ def test_admin_import_records_fields_of_education_in_the_history(client, editor)
     assert [f.code for f in exchange.fields.all()] == ["0215"]
     latest = exchange.history.latest()
     assert [f.fieldofeducation.code for f in latest.fields.all()] == ["0215"]
+
+
+# Real lists: Hipo's world universities, the Commission's charter list --------
+
+
+def test_world_universities_csv_headers_countries_and_web_pages_are_understood():
+    content = (
+        "name,country,alpha_two_code,state-province,web_pages,domains\n"
+        'Moscow State University,Russian Federation,RU,,"[""http://www.msu.ru/""]",'
+        '"[""msu.ru""]"\n'
+        'Seoul National University,"Korea, Republic of",KR,Seoul,'
+        "http://www.snu.ac.kr/,snu.ac.kr\n"
+        "Pädagogische Hochschule Niederösterreich,,AT,Lower Austria,,ph-noe.ac.at\n"
+    )
+    result = run_import(
+        "world_universities_and_domains.csv",
+        content.encode(),
+        defaults={"Kind": "university"},
+    )
+    assert result_errors(result) == []
+    rows = Institution.objects.order_by("name_en").values_list(
+        "name_en", "country", "region", "website"
+    )
+    assert list(rows) == [
+        ("Moscow State University", "RU", "", "http://www.msu.ru/"),
+        (
+            "Pädagogische Hochschule Niederösterreich",
+            "AT",  # alpha_two_code where the country is blank
+            "Lower Austria",
+            "https://ph-noe.ac.at",  # the domain where there is no website
+        ),
+        ("Seoul National University", "KR", "Seoul", "http://www.snu.ac.kr/"),
+    ]
+
+
+def test_erasmus_charter_xlsx_with_a_blank_first_row_is_understood():
+    content = xlsx(
+        [
+            [None],
+            [
+                "Legal Name",
+                "Erasmus Code",
+                "PIC",
+                "Country Cd",
+                "City",
+                "Street",
+                "Website Url",
+            ],
+            [
+                "PAEDAGOGISCHE HOCHSCHULE NIEDEROESTERREICH",
+                "A  BADEN03",
+                "949594395",
+                "AT",
+                "Baden",
+                "Mühlgasse 67",
+                "www.ph-noe.ac.at",
+            ],
+            [
+                "PANEPISTIMIO PATRON",
+                "G  PATRA01",
+                "999865040",
+                "EL",
+                "Rio Patras",
+                "University Campus",
+                "https://www.upatras.gr;https://www.upatras.gr/en",
+            ],
+        ]
+    )
+    result = run_import("ECHE-list.xlsx", content, defaults={"Kind": "university"})
+    assert result_errors(result) == []
+    rows = Institution.objects.order_by("erasmus_code").values_list(
+        "name_en", "erasmus_code", "pic", "country", "city", "address", "website"
+    )
+    assert list(rows) == [
+        (
+            "PAEDAGOGISCHE HOCHSCHULE NIEDEROESTERREICH",
+            "A  BADEN03",
+            "949594395",
+            "AT",
+            "Baden",
+            "Mühlgasse 67",
+            "https://www.ph-noe.ac.at",
+        ),
+        (
+            "PANEPISTIMIO PATRON",
+            "G  PATRA01",
+            "999865040",
+            "GR",
+            "Rio Patras",
+            "University Campus",
+            "https://www.upatras.gr",
+        ),
+    ]
+
+
+def test_headers_ignore_case_spaces_hyphens_and_underscores():
+    content = (
+        "LEGAL_NAME;countrycd;State Province;WEBSITE-URL;Kind\n"
+        "A;BE;Flanders;a.be;school\n"
+    )
+    result = run_import("x.csv", content.encode())
+    assert result_errors(result) == []
+    school = Institution.objects.get()
+    assert (school.name, school.country, school.region, school.website) == (
+        "A",
+        "BE",
+        "Flanders",
+        "https://a.be",
+    )
+
+
+def test_two_columns_for_one_field_are_refused_but_a_fallback_is_not():
+    both = run_import(
+        "x.csv", b"Legal Name,Organisation name,Country,Kind\nA,A,BE,school\n"
+    )
+    assert [message for _line, _column, message in result_errors(both)] == [
+        "The columns “Legal Name” and “Organisation name” both give “Name”. "
+        "Remove one of them."
+    ]
+    codes = run_import(
+        "x.csv", b"Name,country_code,alpha_two_code,Kind\nA,BE,BE,school\n"
+    )
+    assert "both give “Country”" in result_errors(codes)[0][2]
+    assert not Institution.objects.exists()
+
+
+def test_domains_never_replace_a_website_the_row_gives():
+    content = (
+        b"Name,Country,Kind,Website,domains\nA,BE,school,https://www.a.be/,a-old.be\n"
+    )
+    result = run_import("x.csv", content)
+    assert result_errors(result) == []
+    assert Institution.objects.get().website == "https://www.a.be/"
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [
+        ("Russian Federation", "RU"),
+        ("Korea, Republic of", "KR"),
+        ("Korea (the Republic of)", "KR"),
+        ("Taiwan, Province of China", "TW"),
+        ("Tanzania, United Republic of", "TZ"),
+        ("Holy See", "VA"),
+        ("Russie, Fédération de", "RU"),  # ISO's official name in French
+        ("EL", "GR"),  # the European Union's codes
+        ("UK", "GB"),
+        ("XK", "XK"),  # Kosovo, a user-assigned code
+        ("XKX", "XK"),
+        ("Kosovo", "XK"),
+        ("科索沃", "XK"),
+    ],
+)
+def test_iso_official_names_eu_codes_and_kosovo_are_countries(cell, code):
+    content = f'Name,Country,Kind\nA,"{cell}",school\n'
+    result = run_import("x.csv", content.encode())
+    assert result_errors(result) == []
+    assert Institution.objects.get().country == code
+
+
+def test_an_unknown_country_names_the_value_and_the_fix():
+    result = run_import("x.csv", b"Name,Country,Kind\nA,Atlantis,school\n")
+    assert result_errors(result) == [
+        (
+            2,
+            "Country",
+            "“Atlantis” is not a country the registry knows. Give its ISO code "
+            "(BE, CN) or its name in English, Chinese, Dutch or French.",
+        )
+    ]
+
+
+def test_several_web_addresses_keep_the_first_and_the_result_says_so():
+    content = (
+        "Name,Country,Kind,Website Url\n"
+        "A,BE,school,www.a.be; www.a.eu\n"
+        'B,BE,school,"https://b.be/nl, https://b.be/fr"\n'
+        "C,BE,school,https://c.be/ https://c.eu/\n"
+        "D,BE,school,www.d.be\n"
+    )
+    result = run_import("x.csv", content.encode())
+    assert result_errors(result) == []
+    assert dict(Institution.objects.values_list("name_en", "website")) == {
+        "A": "https://www.a.be",
+        "B": "https://b.be/nl",
+        "C": "https://c.be/",
+        "D": "https://www.d.be",
+    }
+    assert result.notes() == [
+        (
+            2,
+            "Website Url",
+            "The cell gives several web addresses (www.a.be, www.a.eu): the "
+            "first, https://www.a.be, is kept as the website.",
+        ),
+        (
+            3,
+            "Website Url",
+            "The cell gives several web addresses (https://b.be/nl, "
+            "https://b.be/fr): the first, https://b.be/nl, is kept as the "
+            "website.",
+        ),
+        (
+            4,
+            "Website Url",
+            "The cell gives several web addresses (https://c.be/, "
+            "https://c.eu/): the first, https://c.be/, is kept as the website.",
+        ),
+    ]
+
+
+def test_a_website_without_a_scheme_imports_back_unchanged():
+    run_import("x.csv", b"Name,Country,Kind,Website\nA,BE,school,www.a.be\n")
+    again = run_import("x.csv", b"Name,Country,Kind,Website\nA,BE,school,www.a.be\n")
+    assert result_errors(again) == []
+    assert again.totals["skip"] == 1
+    assert Institution.objects.get().website == "https://www.a.be"
+
+
+def test_a_website_that_is_not_an_address_is_still_an_error():
+    result = run_import(
+        "x.csv", b"Name,Country,Kind,Website\nA,BE,school,not an address\n"
+    )
+    assert [column for _line, column, _message in result_errors(result)] == ["Website"]
+
+
+def test_the_preview_says_which_of_several_web_addresses_is_kept(client, editor):
+    client.force_login(editor)
+    content = "Name,Country,Kind,Website Url\nA,BE,school,www.a.be;www.a.eu\n"
+    preview = upload(client, Institution, "x.csv", content.encode())
+    assert preview_errors(preview) == []
+    assert [str(message) for message in preview.context["messages"]] == [
+        "Line 2, column “Website Url”: The cell gives several web addresses "
+        "(www.a.be, www.a.eu): the first, https://www.a.be, is kept as the "
+        "website."
+    ]
+    confirm(client, Institution, preview)
+    assert Institution.objects.get().website == "https://www.a.be"
+
+
+def test_the_preview_lists_twenty_notes_then_counts_the_others(client, editor):
+    client.force_login(editor)
+    rows = "".join(f"S{n},BE,school,s{n}.be s{n}.eu\n" for n in range(22))
+    content = "Name,Country,Kind,Website\n" + rows
+    preview = upload(client, Institution, "x.csv", content.encode())
+    listed = [str(message) for message in preview.context["messages"]]
+    assert len(listed) == 21
+    assert listed[0].startswith("Line 2, column “Website”: ")
+    assert listed[-1] == "... and 2 more notes like these."
+
+
+def test_command_says_which_of_several_web_addresses_it_kept(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text("Name,Country,Kind,Website Url\nA,BE,school,www.a.be; www.a.eu\n")
+    out, err = call(str(path))
+    assert "1 created" in out
+    assert "line 2, column “Website Url”: The cell gives several web addresses" in err
+    assert "www.a.eu" in err
+    assert Institution.objects.get(name_en="A").website == "https://www.a.be"

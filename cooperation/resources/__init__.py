@@ -55,6 +55,7 @@ from .cells import (
     XLSX,
     cell_text,
     format_for,
+    header_key,
     normalized,
     parse_country,
 )
@@ -76,7 +77,7 @@ def guess_model(dataset) -> str:
     scores = {}
     for name, resource_class in RESOURCES.items():
         lookup = resource_class.header_lookup()
-        headers = {lookup.get(normalized(cell_text(h))) for h in dataset.headers or []}
+        headers = {lookup.get(header_key(cell_text(h))) for h in dataset.headers or []}
         headers.discard(None)
         required = set(resource_class.required_headers)
         scores[name] = (len(required & headers), len(headers))

@@ -2,8 +2,10 @@
 for rows that leave a value out) and the mixins of the ModelAdmins."""
 
 from django import forms
+from django.contrib import messages
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries import countries
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
@@ -36,6 +38,9 @@ def _default_fields(resource_class) -> dict[str, forms.Field]:
 
 
 FILL, REPLACE = "fill", "replace"
+#: How many of a preview's notes are listed (a file of thousands of rows
+#: with several web addresses each would bury the page).
+MAX_LISTED_NOTES = 20
 
 
 class RecordImportForm(ImportForm):
@@ -133,6 +138,38 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
                 )
             initial["update_mode"] = import_form.cleaned_data.get("update_mode", FILL)
         return initial
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # The preview is a TemplateResponse, rendered after this returns:
+        # messages added now are shown above it.
+        result = (getattr(response, "context_data", None) or {}).get("result")
+        if result is not None and "confirm_form" in response.context_data:
+            self.add_note_messages(request, result)
+        return response
+
+    @staticmethod
+    def add_note_messages(request, result) -> None:
+        """What the import did with cells that staff should know (of several
+        web addresses, the first kept...), as messages above the preview."""
+        notes = result.notes()
+        for line, column, message in notes[:MAX_LISTED_NOTES]:
+            messages.info(
+                request,
+                _("Line %(line)s, column “%(column)s”: %(message)s")
+                % {"line": line, "column": column, "message": message},
+            )
+        if len(notes) > MAX_LISTED_NOTES:
+            more = len(notes) - MAX_LISTED_NOTES
+            messages.info(
+                request,
+                ngettext(
+                    "... and %(count)s more note like these.",
+                    "... and %(count)s more notes like these.",
+                    more,
+                )
+                % {"count": more},
+            )
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

@@ -23,8 +23,8 @@ from .cells import (
     LANGUAGES,
     TRANSLATIONS,
     cell_text,
+    header_key,
     is_blank,
-    normalized,
 )
 from .writing import insert_rows, record_history, update_rows
 
@@ -82,6 +82,9 @@ class RowResult(results.RowResult):
         #: A row not imported because it names another institution than
         #: the record its identifier belongs to (``Conflict``).
         self.conflict = None
+        #: What the import did with the row's cells that staff should know
+        #: (not errors): (column, message) pairs.
+        self.notes = []
 
 
 class Result(results.Result):
@@ -104,6 +107,16 @@ class Result(results.Result):
         institution's (counted among the skipped rows)."""
         return [
             row.conflict for row in self.valid_rows() if getattr(row, "conflict", None)
+        ]
+
+    def notes(self) -> list[tuple[int, str, str]]:
+        """(line, column, message) of what the import did with cells of the
+        imported rows that staff should know (the first of several web
+        addresses kept...)."""
+        return [
+            (self.line(row.number), column, message)
+            for row in self.valid_rows()
+            for column, message in getattr(row, "notes", ())
         ]
 
     def unchanged(self) -> int:
@@ -170,6 +183,10 @@ class RecordResource(resources.Resource):
         self.header_labels: dict[str, str] = {}
         self.row_errors: dict[int, dict[str, list[str]]] = defaultdict(dict)
         self.row_duplicates: dict[int, list[tuple[str, str]]] = {}
+        #: (column, message) notes by row number (``RowResult.notes``).
+        self.row_notes: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        #: The file's fallback columns: header -> the column they stand in for.
+        self.fallbacks: dict[str, str] = {}
         #: Rows not imported, by row number (see ``Conflict``).
         self.conflicts: dict[int, Conflict] = {}
         self.matches: dict[int, int] = {}
@@ -212,10 +229,19 @@ class RecordResource(resources.Resource):
 
     @classmethod
     def header_lookup(cls) -> dict[str, str]:
-        """Normalised accepted header -> the column's export header."""
+        """``header_key`` of each accepted header -> the column's export
+        header."""
         if "_header_lookup" not in cls.__dict__:
             lookup = {}
             model = cls._meta.model
+            # Fallbacks first: a fallback is nothing else.
+            fallbacks = {
+                header_key(name): field.column_name
+                for field in cls.fields.values()
+                for name in getattr(field, "fallbacks", ())
+            }
+            lookup.update(fallbacks)
+            cls._fallback_keys = frozenset(fallbacks)
             for field in cls.fields.values():
                 names = [field.column_name, field.attribute or "", *field.aliases]
                 model_field = None
@@ -237,7 +263,7 @@ class RecordResource(resources.Resource):
                             names.append(str(verbose_name))
                 for name in names:
                     if name:
-                        lookup.setdefault(normalized(name), field.column_name)
+                        lookup.setdefault(header_key(name), field.column_name)
             cls._header_lookup = lookup
         return cls._header_lookup
 
@@ -256,7 +282,7 @@ class RecordResource(resources.Resource):
         candidates = [dataset.headers or [], *list(dataset[:10])]
         for index, cells in enumerate(candidates):
             known = sum(
-                1 for cell in cells if cell and normalized(cell_text(cell)) in lookup
+                1 for cell in cells if cell and header_key(cell_text(cell)) in lookup
             )
             if known > best_known:
                 best, best_known = index, known
@@ -271,9 +297,27 @@ class RecordResource(resources.Resource):
         mapped, seen = [], {}
         for header in dataset.headers:
             text = cell_text(header)
-            canonical = lookup.get(normalized(text)) if text else None
+            canonical = lookup.get(header_key(text)) if text else None
             if canonical is None:
                 mapped.append(f"(ignored) {text}")
+                continue
+            if header_key(text) in self._fallback_keys:
+                fallback = f"(fallback) {canonical}"
+                if fallback in self.fallbacks:
+                    raise FileError(
+                        _(
+                            "The columns “%(first)s” and “%(second)s” both give "
+                            "“%(column)s”. Remove one of them."
+                        )
+                        % {
+                            "first": self.header_labels[fallback],
+                            "second": text,
+                            "column": canonical,
+                        }
+                    )
+                self.fallbacks[fallback] = canonical
+                self.header_labels[fallback] = text
+                mapped.append(fallback)
                 continue
             if canonical in seen:
                 raise FileError(
@@ -287,6 +331,12 @@ class RecordResource(resources.Resource):
             self.header_labels[canonical] = text
             mapped.append(canonical)
         dataset.headers = mapped
+        for fallback, header in self.fallbacks.items():
+            if header not in dataset.headers:
+                # The column the fallback stands in for, filled row by row
+                # (``prepared``) and named as the file names it.
+                dataset.append_col([None] * len(dataset), header=header)
+                self.header_labels[header] = self.header_labels[fallback]
         for header in self.defaults:
             if header not in dataset.headers:
                 dataset.append_col([None] * len(dataset), header=header)
@@ -332,6 +382,9 @@ class RecordResource(resources.Resource):
         """The row with defaults filled in; None for a blank line, or a line
         with nothing in the columns the registry knows (a heading such as
         "北京市（92所）" in a ministry's list)."""
+        for fallback, header in self.fallbacks.items():
+            if is_blank(row.get(header)):
+                row[header] = row.get(fallback)
         known = self.fields_by_header()
         if all(is_blank(value) for header, value in row.items() if header in known):
             return None
@@ -371,6 +424,7 @@ class RecordResource(resources.Resource):
         row_result = super().import_row(row, instance_loader, **kwargs)
         row_result.number = number
         row_result.duplicates = self.row_duplicates.get(number, [])
+        row_result.notes = self.row_notes.get(number, [])
         return row_result
 
     def get_instance(self, instance_loader, row):
@@ -457,6 +511,10 @@ class RecordResource(resources.Resource):
             if value == "" and model_field.null:
                 value = None  # an empty translation is NULL
             setattr(instance, field.attribute, value)
+            if hasattr(field.widget, "note") and (
+                note := field.widget.note(row[column_name])
+            ):
+                self.row_notes[self.number].append((self.label(column_name), note))
         columns = self.fields_by_header()
         related_before = {name: getattr(instance, name) for name in self.foreign_keys}
         relation_errors = self.import_relations(instance, row)

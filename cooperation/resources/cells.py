@@ -10,9 +10,12 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 import tablib
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
+from django_countries.data import COUNTRIES as ISO_COUNTRY_NAMES
 from import_export.fields import Field
 from import_export.formats import base_formats
 from import_export.widgets import Widget
@@ -35,6 +38,13 @@ def normalized(value) -> str:
     text = unicodedata.normalize("NFKD", str(value))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def header_key(value) -> str:
+    """A header as the import compares it: ``normalized`` without spaces, so
+    that "Website Url", "website_url", "WebsiteURL" and "website-url" are one
+    header."""
+    return normalized(value).replace(" ", "")
 
 
 def cell_text(value, *, multiline: bool = False) -> str:
@@ -68,33 +78,58 @@ def split_list(value) -> list[str]:
     return LIST_SEPARATORS.split(cell_text(value, multiline=True))
 
 
+def country_key(value) -> str:
+    """A country name as the import compares it: ``normalized`` without the
+    word "the", so that ISO's "Korea (the Republic of)" is also "Korea,
+    Republic of" and "Tanzania, United Republic of"."""
+    return " ".join(word for word in normalized(value).split() if word != "the")
+
+
+#: Names and codes that are neither ISO 3166 names (short or official, in
+#: the four languages) nor ISO codes, by ISO code. (Kosovo, XK, is a country
+#: of the settings' ``COUNTRIES_OVERRIDE``.)
+COUNTRY_ALIASES = {
+    "CN": ("PR China", "People's Republic of China", "中华人民共和国", "中國"),
+    "US": ("USA", "United States", "Etats-Unis"),
+    # UK and EL: the European Union's codes for the United Kingdom and Greece.
+    "GB": ("UK", "Great Britain", "England", "Royaume Uni"),
+    "GR": ("EL",),
+    "NL": ("Holland", "The Netherlands", "Pays Bas"),
+    "KR": ("South Korea", "Korea", "韩国"),
+    "RU": ("Russia",),
+    "VN": ("Vietnam",),
+    "LA": ("Laos",),
+    "CZ": ("Czech Republic",),
+    "VA": ("Vatican", "Vatican City State"),
+}
+
+
 @cache
 def country_codes() -> dict[str, str]:
-    """Normalised country names in the four languages, ISO alpha-2, alpha-3
-    and numeric codes -> ISO alpha-2 code."""
+    """``country_key`` of country names in the four languages (the names
+    the registry shows and ISO 3166's official names), ISO alpha-2, alpha-3
+    and numeric codes, and ``COUNTRY_ALIASES`` -> ISO alpha-2 code."""
     lookup = {}
-    for language in LANGUAGES:
-        with translation.override(language):
-            for code, name in countries:
-                lookup[normalized(name)] = code
+    # ISO's names ("Russian Federation") first, so that the names the
+    # registry shows ("Russia") win where a translation of one is another
+    # country's name (django-countries' Chinese for "Korea (the Republic
+    # of)" is North Korea's).
+    for names in (ISO_COUNTRY_NAMES.items(), countries):
+        for language in LANGUAGES:
+            with translation.override(language):
+                for code, name in names:
+                    if code in countries:
+                        lookup[country_key(name)] = code
     for code, _name in countries:
         lookup[code.casefold()] = code
-        lookup[countries.alpha3(code).casefold()] = code
-        lookup[str(countries.numeric(code, padded=True))] = code
-    aliases = {
-        "CN": ("PR China", "People's Republic of China", "中华人民共和国", "中國"),
-        "US": ("USA", "United States", "Etats-Unis"),
-        "GB": ("UK", "Great Britain", "England", "Royaume Uni"),
-        "NL": ("Holland", "The Netherlands", "Pays Bas"),
-        "KR": ("South Korea", "Korea", "韩国"),
-        "RU": ("Russia",),
-        "VN": ("Vietnam",),
-        "LA": ("Laos",),
-        "CZ": ("Czech Republic",),
-    }
-    for code, names in aliases.items():
-        for name in names:
-            lookup.setdefault(normalized(name), code)
+        if alpha3 := countries.alpha3(code):
+            lookup[alpha3.casefold()] = code
+        if numeric := countries.numeric(code, padded=True):
+            lookup[numeric] = code
+    for code, names in COUNTRY_ALIASES.items():
+        if code in countries:
+            for name in names:
+                lookup.setdefault(country_key(name), code)
     return lookup
 
 
@@ -104,7 +139,7 @@ def parse_country(value) -> str:
     text = cell_text(value)
     if not text:
         return ""
-    code = country_codes().get(normalized(text))
+    code = country_codes().get(country_key(text))
     if code is None:
         raise ValueError(
             _(
@@ -339,6 +374,51 @@ class Country(Widget):
         return value.code if value else ""
 
 
+#: What separates the addresses of a cell that gives several.
+ADDRESS_SEPARATORS = re.compile(r"[\s;,]+")
+#: The admin's rule for a web address without a scheme (https is assumed:
+#: ``formfield_overrides`` of cooperation/admin.py, Django 6's default).
+WEB_ADDRESS = forms.URLField(assume_scheme="https", required=False)
+
+
+def web_addresses(value) -> list[str]:
+    """The addresses a cell gives: one, or several separated by ";", "," or
+    spaces, or a JSON-style list (``["http://a.edu/", "http://b.edu/"]``)."""
+    text = cell_text(value, multiline=True)
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    parts = (part.strip("\"'<>") for part in ADDRESS_SEPARATORS.split(text))
+    return [part for part in parts if part]
+
+
+class Website(Widget):
+    """A web address: one without a scheme (www.ph-noe.ac.at) is taken as
+    https, as in the admin's forms; of several, the first (``note`` says so:
+    the joined addresses are never stored)."""
+
+    def clean(self, value, row=None, **kwargs):
+        addresses = web_addresses(value)
+        if not addresses:
+            return ""
+        try:
+            return WEB_ADDRESS.to_python(addresses[0])
+        except ValidationError:
+            return addresses[0]  # the model's validation says what is wrong
+
+    def note(self, value) -> str:
+        """What a row's preview says about the cell, or ""."""
+        addresses = web_addresses(value)
+        if len(addresses) < 2:
+            return ""
+        return _(
+            "The cell gives several web addresses (%(addresses)s): the first, "
+            "%(address)s, is kept as the website."
+        ) % {"addresses": ", ".join(addresses), "address": self.clean(value)}
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
 class Integer(Widget):
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value).replace(" ", "")
@@ -400,9 +480,14 @@ class Related(Widget):
 # Columns ----------------------------------------------------------------------
 
 
-def column(attribute, header, widget=None, *, aliases=(), readonly=False) -> Field:
-    """A column: the model attribute, the header the export writes, and
-    more headers the import accepts (besides the field's labels)."""
+def column(
+    attribute, header, widget=None, *, aliases=(), fallbacks=(), readonly=False
+) -> Field:
+    """A column: the model attribute, the header the export writes, more
+    headers the import accepts (besides the field's labels), and
+    ``fallbacks``: headers of a column read instead where this one is blank
+    or missing (a list's "domains" when it gives no website, "alpha_two_code"
+    beside "country")."""
     field = Field(
         attribute=attribute,
         column_name=header,
@@ -410,6 +495,7 @@ def column(attribute, header, widget=None, *, aliases=(), readonly=False) -> Fie
         readonly=readonly,
     )
     field.aliases = aliases
+    field.fallbacks = fallbacks
     return field
 
 

@@ -18,6 +18,7 @@ from .cells import (
     Integer,
     Related,
     Text,
+    Website,
     cell_text,
     column,
     is_blank,
@@ -51,12 +52,17 @@ class InstitutionResource(RecordResource):
 
     Columns (the export's headers; each also accepted under the field name,
     e.g. ``erasmus_code``, and the field's label in the four languages):
-    Name (also: institution, English name), Name (Chinese), Name (Dutch),
-    Name (French), Official name (also: 学校名称, local name), Acronym (简称),
-    Aliases, Kind (a kind's code or label, e.g. school, conservatory),
-    Level (e.g. higher vocational; also 专科, 本科, 中职), Country (ISO code
-    or name in English, Chinese, Dutch or French; 国家), Region (province,
-    省份), City (所在地), Address, Latitude, Longitude, Website, E-mail,
+    Name (also: institution, English name, legal name, organisation name),
+    Name (Chinese), Name (Dutch), Name (French), Official name (also: 学校名称,
+    local name), Acronym (简称), Aliases, Kind (a kind's code or label, e.g.
+    school, conservatory), Level (e.g. higher vocational; also 专科, 本科,
+    中职), Country (an ISO code, an EU code such as EL or UK, XK for Kosovo,
+    or a short or official name in English, Chinese, Dutch or French; 国家;
+    a column "country code", "alpha_two_code" or "Country Cd" is read where
+    it is blank), Region (province, state-province, 省份), City (所在地),
+    Address (street), Latitude, Longitude, Website (website url, web_pages;
+    https is assumed without a scheme, and of several addresses the first is
+    kept; a column "domains" is read where it is blank), E-mail,
     Erasmus code, SCHAC code, PIC, Other identifier (e.g. the Ministry of
     Education's school code: 学校标识码, MoE code), Parent (an institution's
     identifier or name), Successor (likewise), Year founded, Description
@@ -83,7 +89,14 @@ class InstitutionResource(RecordResource):
     name_en, name_zh_hans, name_nl, name_fr = translated(
         "name",
         "Name",
-        aliases=("institution", "institution name", "english name"),
+        aliases=(
+            "institution",
+            "institution name",
+            "english name",
+            "legal name",  # the Commission's Erasmus charter list
+            "organisation name",
+            "organization name",
+        ),
         chinese=("中文名称",),
     )
     official_name = column(
@@ -118,18 +131,33 @@ class InstitutionResource(RecordResource):
         aliases=("办学层次", "层次"),
     )
     country = column(
-        "country", "Country", Country(), aliases=("国家 地区", "country code")
+        "country",
+        "Country",
+        Country(),
+        aliases=("国家 地区",),
+        # Lists that give a country's name and its code (Hipo's world
+        # universities) read the code where the name is blank.
+        fallbacks=("country code", "alpha_two_code", "Country Cd"),
     )
     region = column(
-        "region", "Region", aliases=("province", "state", "省份", "省", "所在省份")
+        "region",
+        "Region",
+        aliases=("province", "state", "state-province", "省份", "省", "所在省份"),
     )
     city = column("city", "City", aliases=("town", "所在地", "所在城市", "城市"))
-    address = column("address", "Address", Text(multiline=True))
+    address = column("address", "Address", Text(multiline=True), aliases=("street",))
     latitude = column("latitude", "Latitude", Coordinate(), aliases=("lat",))
     longitude = column(
         "longitude", "Longitude", Coordinate(), aliases=("lon", "lng", "long")
     )
-    website = column("website", "Website", aliases=("url", "web", "网址", "homepage"))
+    website = column(
+        "website",
+        "Website",
+        Website(),
+        aliases=("url", "web", "网址", "homepage", "website url", "web_pages"),
+        # A list's web domains ("ph-noe.ac.at") where it gives no website.
+        fallbacks=("domains", "domain"),
+    )
     email = column("email", "E-mail", aliases=("contact email", "mail", "邮箱"))
     erasmus_code = column("erasmus_code", "Erasmus code", aliases=("erasmus",))
     schac_code = column("schac_code", "SCHAC code", aliases=("schac",))

@@ -121,6 +121,13 @@ class Command(BaseCommand):
                 )
                 % {"count": f"{more:,}"}
             )
+        # What the import did with some cells (the first of several web
+        # addresses kept...): said, not an error.
+        notes = result.notes()
+        for line, column, message in notes[:MAX_LISTED_ERRORS]:
+            self.stderr.write(f"line {line}, column “{column}”: {message}")
+        if len(notes) > MAX_LISTED_ERRORS:
+            self.stderr.write(f"... and {len(notes) - MAX_LISTED_ERRORS} more notes.")
         totals = result.totals
         rows = result.total_rows
         summary = (
