@@ -28,6 +28,16 @@ def page_cache(settings):
     settings.ALLOWED_HOSTS = ["testserver", "registry.example.org"]
 
 
+INTEREST = {
+    "name": "Li Wei",
+    "email": "li.wei@example.org",
+    "organisation": "",
+    "message": "",
+    "consent": "on",
+    "website": "",
+}
+
+
 def url(name: str, language: str = "en", **kwargs) -> str:
     with translation.override(language):
         return reverse(name, kwargs=kwargs or None)
@@ -142,14 +152,7 @@ def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(
     exchange = make_exchange(contact_email="international@example.org")
     detail = exchange.get_absolute_url()
     client.get(detail)
-    data = {
-        "name": "Li Wei",
-        "email": "li.wei@example.org",
-        "organisation": "",
-        "message": "",
-        "consent": "on",
-        "website": "",
-    }
+    data = INTEREST
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(detail, data, follow=True)
     assert "your interest has been registered" in response.text
@@ -183,15 +186,7 @@ def test_a_cached_form_gives_each_visitor_a_working_csrf_token():
     assert "csrftoken" in page.cookies
     assert "Cookie" in page["Vary"]
 
-    data = {
-        "name": "Li Wei",
-        "email": "li.wei@example.org",
-        "organisation": "",
-        "message": "",
-        "consent": "on",
-        "website": "",
-        "csrfmiddlewaretoken": second_token,
-    }
+    data = {**INTEREST, "csrfmiddlewaretoken": second_token}
     response = second.post(detail, data)
     assert response.status_code == 302
     assert Interest.objects.filter(email="li.wei@example.org").exists()
