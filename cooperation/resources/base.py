@@ -548,7 +548,7 @@ class RecordResource(resources.Resource):
         text, and "Foo  Bar " reads as "Foo Bar"."""
         if current == value:
             return True
-        if current in ("", None) and value in ("", None):
+        if is_empty(current) and is_empty(value):
             return True
         if not isinstance(current, str):
             return False
