@@ -364,7 +364,7 @@ class InstitutionForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        watched = {*self.NAMES, *self.IDENTIFIERS, "country"}
+        watched = {*self.NAMES, *self.IDENTIFIERS, "country", "website"}
         if cleaned_data.get("save_anyway") or (
             self.instance.pk and not watched & set(self.changed_data)
         ):
@@ -372,6 +372,9 @@ class InstitutionForm(forms.ModelForm):
         duplicates = Institution.objects.likely_duplicates(
             name=[cleaned_data.get(name) or "" for name in self.NAMES],
             country=cleaned_data.get("country") or "",
+            region=cleaned_data.get("region") or "",
+            city=cleaned_data.get("city") or "",
+            website=cleaned_data.get("website") or "",
             identifiers={name: cleaned_data.get(name) for name in self.IDENTIFIERS},
             exclude_pk=self.instance.pk,
         )[:10]

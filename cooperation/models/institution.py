@@ -1,12 +1,13 @@
 from contextlib import contextmanager
+from dataclasses import dataclass
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
-from django.db.models import Case, FloatField, Q, Value, When
-from django.db.models.functions import Greatest, Length
+from django.db.models import Case, F, FloatField, Func, Q, Value, When
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,14 @@ from .base import Record, RecordQuerySet
 IDENTIFIER_FIELDS = ("erasmus_code", "schac_code", "pic", "other_identifier")
 #: The names compared to find likely duplicates (trigram-indexed).
 NAME_COLUMNS = ("name_en", "name_zh_hans", "name_nl", "name_fr", "official_name")
+
+
+def told_apart(place, other) -> bool:
+    """Whether two places, (region, city) as compared by
+    ``cooperation_name_key``, tell institutions of the same name apart: both
+    give a region, or both a city, and they differ (nine American community
+    colleges share a name across states)."""
+    return any(a and b and a != b for a, b in zip(place, other, strict=True))
 
 
 @contextmanager
@@ -98,59 +107,150 @@ class InstitutionQuerySet(RecordQuerySet):
     #: one of an institution of the same country to make it a likely duplicate.
     duplicate_name_similarity = 0.6
 
+    def name_keys_of(self, texts) -> dict[str, str]:
+        """Each of ``texts`` (names) as likely duplicates compare names
+        (``cooperation_name_key``, migration 0014: case, accents, the ASCII
+        spellings of letters and punctuation aside). One query."""
+        texts = list(dict.fromkeys(text for text in texts if text))
+        if not texts:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT text, cooperation_name_key(text) "
+                "FROM unnest(%s::text[]) AS text",
+                [texts],
+            )
+            return dict(cursor.fetchall())
+
+    def duplicates_of(self, probes: list["Probe"]) -> dict[int, dict[int, float]]:
+        """The rule of likely duplicates, for many descriptions at once (the
+        add form asks for one, an import for each new row of its file). An
+        institution is a likely duplicate of a probe when
+
+        - its website is on the probe's website's host (``website_host``), or
+        - it is in the probe's country, the region and the city do not tell
+          them apart (both given and different: nine American colleges share
+          a name across states), and one of its names, official name or
+          aliases is one of the probe's names as compared by
+          ``cooperation_name_key`` (similarity 1) or at least
+          ``duplicate_name_similarity`` similar to one (pg_trgm, through the
+          trigram index).
+
+        Shared identifiers are the callers' (an import already knows them).
+        One query: {probe's index in ``probes``: {pk: similarity}}."""
+        columns = {"number": [], "country": [], "region": [], "city": [], "host": []}
+        named = []  # (number, name)
+        for number, probe in enumerate(probes):
+            names = [text.strip() for text in probe.names if text and text.strip()]
+            if not (names and probe.country) and not probe.website:
+                continue
+            for key, value in (
+                ("number", number),
+                ("country", str(getattr(probe.country, "code", probe.country) or "")),
+                ("region", probe.region or ""),
+                ("city", probe.city or ""),
+                ("host", probe.website or ""),
+            ):
+                columns[key].append(value)
+            named += [(number, text) for text in dict.fromkeys(names)]
+        if not columns["number"]:
+            return {}
+        similar = " OR ".join(f"i.{column} %% n.name" for column in NAME_COLUMNS)
+        greatest = ", ".join(
+            f"similarity(i.{column}, n.name)" for column in NAME_COLUMNS
+        )
+        sql = f"""
+            WITH probe AS (
+                SELECT number, country, cooperation_web_host(host) AS host,
+                    cooperation_name_key(region) AS region,
+                    cooperation_name_key(city) AS city
+                FROM unnest(
+                    %s::integer[], %s::text[], %s::text[], %s::text[], %s::text[]
+                ) AS p (number, country, region, city, host)
+            ), named AS (
+                SELECT number, name, cooperation_name_key(name) AS key
+                FROM unnest(%s::integer[], %s::text[]) AS n (number, name)
+            ), found AS (
+                SELECT p.number, i.id, 1.0::float AS similarity, true AS same_site
+                FROM probe p JOIN cooperation_institution i
+                    ON i.website_host = p.host AND i.website_host <> ''
+                UNION ALL
+                SELECT p.number, i.id, 1.0::float, false
+                FROM probe p
+                JOIN (SELECT number, array_agg(key) AS keys FROM named
+                      WHERE key <> '' GROUP BY number) AS k USING (number)
+                JOIN cooperation_institution i
+                    ON i.country = p.country AND i.name_keys && k.keys
+                UNION ALL
+                SELECT p.number, i.id, i.similarity, false
+                FROM named n JOIN probe p USING (number)
+                CROSS JOIN LATERAL (
+                    SELECT id, greatest({greatest}) AS similarity
+                    FROM cooperation_institution i
+                    WHERE i.country = p.country AND ({similar})
+                ) AS i
+                WHERE i.similarity >= %s
+            )
+            SELECT f.number, f.id, max(f.similarity), bool_or(f.same_site),
+                p.region, p.city,
+                cooperation_name_key(i.region), cooperation_name_key(i.city)
+            FROM found f
+            JOIN probe p USING (number)
+            JOIN cooperation_institution i ON i.id = f.id
+            WHERE f.id <> ALL(%s::integer[])
+            GROUP BY f.number, f.id, p.region, p.city, i.region, i.city
+        """
+        excluded = [probe.exclude_pk for probe in probes if probe.exclude_pk]
+        threshold = self.duplicate_name_similarity
+        found: dict[int, dict[int, float]] = {}
+        with trigram_matching(threshold), connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                [
+                    *columns.values(),
+                    [number for number, _ in named],
+                    [text for _, text in named],
+                    threshold,
+                    excluded,
+                ],
+            )
+            for number, pk, similarity, same_site, *places in cursor.fetchall():
+                if same_site or not told_apart(places[:2], places[2:]):
+                    found.setdefault(number, {})[pk] = similarity
+        return found
+
     def likely_duplicates(
         self,
         *,
         name: str | list[str] = "",
         country: str = "",
+        region: str = "",
+        city: str = "",
+        website: str = "",
         identifiers: dict[str, str] | None = None,
         exclude_pk: int | None = None,
     ):
         """Institutions that are probably the one described: those with one of
         ``identifiers`` (a dict of IDENTIFIER_FIELDS values, normalised as the
-        fields do), in any country, and those in ``country`` whose name,
-        translated names or official name is at least
-        ``duplicate_name_similarity`` similar to ``name`` (a name or a list of
-        names). Annotated with ``similarity`` (1 for a shared identifier),
-        most similar first.
-
-        Queries right away for the similar names, through the trigram index
-        (see ``trigram_matching``), so that similarity is computed for the
-        index's candidates only, not for every institution of the country;
-        the result is a queryset (one more query)."""
-        names = [name] if isinstance(name, str) else list(name)
-        names = list(
-            dict.fromkeys(text.strip() for text in names if text and text.strip())
-        )
-        country = getattr(country, "code", country) or ""
+        fields do), in any country, and those that ``duplicates_of`` finds
+        (the same website, or a name that is the same or very similar in the
+        same country). Annotated with ``similarity`` (1 for a shared
+        identifier, website or name), most similar first. Queries right away
+        for all but the identifiers; the result is a queryset."""
         same_identifier = Q()
         for field, value in (identifiers or {}).items():
             value = self.model._meta.get_field(field).to_python(value)
             if value:
                 same_identifier |= Q(**{field: value})
-        similar = {}
-        if names and country:
-            candidate = Q()
-            for column in NAME_COLUMNS:
-                for text in names:
-                    candidate |= Q(**{f"{column}__trigram_similar": text})
-            threshold = self.duplicate_name_similarity
-            with trigram_matching(threshold):
-                similar = dict(
-                    self.filter(candidate, country=country)
-                    .annotate(
-                        similarity=Greatest(
-                            *(
-                                TrigramSimilarity(c, t)
-                                for c in NAME_COLUMNS
-                                for t in names
-                            ),
-                            output_field=FloatField(),
-                        )
-                    )
-                    .filter(similarity__gte=threshold)
-                    .values_list("pk", "similarity")
-                )
+        probe = Probe(
+            names=[name] if isinstance(name, str) else list(name),
+            country=country,
+            region=region,
+            city=city,
+            website=website,
+            exclude_pk=exclude_pk,
+        )
+        similar = self.duplicates_of([probe]).get(0, {})
         similarity = Case(
             *(When(pk=pk, then=Value(value)) for pk, value in similar.items()),
             default=Value(0.0),
@@ -168,6 +268,20 @@ class InstitutionQuerySet(RecordQuerySet):
             .order_by("-similarity", "name_en")
         )
         return found.exclude(pk=exclude_pk) if exclude_pk else found
+
+
+@dataclass
+class Probe:
+    """What ``InstitutionQuerySet.duplicates_of`` compares: an institution
+    being added or a row of an import."""
+
+    names: list[str]
+    country: str = ""
+    region: str = ""
+    city: str = ""
+    website: str = ""
+    #: The record itself, when it is being changed.
+    exclude_pk: int | None = None
 
 
 class Institution(Record):
@@ -259,7 +373,7 @@ class Institution(Record):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
         help_text=_("Decimal degrees, east positive, for the map."),
     )
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), max_length=2000, blank=True)
     email = models.EmailField(
         _("public contact e-mail"),
         blank=True,
@@ -333,6 +447,23 @@ class Institution(Record):
     names_vector = full_text.names_vector_field(
         names="name", others=("official_name", "acronym", "aliases")
     )
+    # What likely duplicates compare (see migration 0014 for the rules).
+    name_keys = models.GeneratedField(
+        expression=Func(
+            *(F(column) for column in NAME_COLUMNS),
+            F("aliases"),
+            function="cooperation_name_keys",
+        ),
+        output_field=ArrayField(models.TextField()),
+        db_persist=True,
+        verbose_name=_("names as duplicates compare them"),
+    )
+    website_host = models.GeneratedField(
+        expression=Func(F("website"), function="cooperation_web_host"),
+        output_field=models.TextField(),
+        db_persist=True,
+        verbose_name=_("website's host"),
+    )
 
     objects = InstitutionQuerySet.as_manager()
 
@@ -353,6 +484,12 @@ class Institution(Record):
                 # entries (up to 4 MB after an import) until the next vacuum,
                 # which made an import preview's check five times slower.
                 fastupdate=False,
+            ),
+            GinIndex(fields=["name_keys"], name="institution_name_keys"),
+            models.Index(
+                fields=["website_host"],
+                condition=~Q(website_host=""),
+                name="institution_website_host",
             ),
         ]
         constraints = [

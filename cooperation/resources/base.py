@@ -189,6 +189,9 @@ class RecordResource(resources.Resource):
         self.fallbacks: dict[str, str] = {}
         #: Rows not imported, by row number (see ``Conflict``).
         self.conflicts: dict[int, Conflict] = {}
+        #: Rows that repeat an earlier row of the file, skipped: the note
+        #: that says so, as (column, message), by row number.
+        self.repeats: dict[int, tuple[str, str]] = {}
         self.matches: dict[int, int] = {}
         self.instances: dict[int, object] = {}
         self.header_line = 1
@@ -418,6 +421,12 @@ class RecordResource(resources.Resource):
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             row_result.number = number
             row_result.conflict = self.conflicts[number]
+            return row_result
+        if number in self.repeats:
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            row_result.number = number
+            row_result.notes = [self.repeats[number]]
             return row_result
         self.prepared(row)
         self.number = number

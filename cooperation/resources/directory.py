@@ -4,6 +4,7 @@ reference or name, from maps loaded once per import (not a query per row)."""
 import re
 from collections import defaultdict
 
+from django.db.models import F, Func
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -23,21 +24,44 @@ from .cells import (
 
 class InstitutionDirectory:
     """Every institution's identifiers and names, loaded in one query, to
-    find records by identifier or name without a query per row."""
+    find records by identifier or name without a query per row.
+
+    Two ways of comparing names: ``by_any_name`` (what a cell of another
+    column names, e.g. an exchange's host) compares them ``normalized``, as
+    every other cell; the institution import's own rows are compared as
+    likely duplicates are, by the database's name keys (``name_keys``, see
+    ``InstitutionQuerySet.name_keys_of``)."""
 
     def __init__(self):
         self.by_identifier = {field: {} for field in IDENTIFIER_FIELDS}
+        #: (key of the name, country) -> the institutions so named.
         self.by_name_country = defaultdict(list)
         self.by_any_name = defaultdict(set)
         self.names = {}
-        #: Every name of each institution, aliases included, normalised.
+        #: The keys of every name of each institution, aliases and acronym
+        #: included.
         self.all_names: dict[int, set[str]] = {}
+        #: The keys of each institution's region and city.
+        self.places: dict[int, tuple[str, str]] = {}
         self.countries = set()
-        rows = Institution.objects.values_list(
+
+        def key(column):
+            return Func(F(column), function="cooperation_name_key")
+
+        rows = Institution.objects.annotate(
+            name_key=key("name_en"),
+            acronym_key=key("acronym"),
+            region_key=key("region"),
+            city_key=key("city"),
+        ).values_list(
             "pk",
             "name_en",
             "country",
-            "aliases",
+            "name_key",
+            "name_keys",
+            "acronym_key",
+            "region_key",
+            "city_key",
             *IDENTIFIER_FIELDS,
             "name_zh_hans",
             "name_nl",
@@ -45,22 +69,30 @@ class InstitutionDirectory:
             "official_name",
             "acronym",
         )
-        for pk, name, country, aliases, *identifiers_and_names in rows.iterator(10_000):
+        for (
+            pk,
+            name,
+            country,
+            name_key,
+            name_keys,
+            acronym_key,
+            region_key,
+            city_key,
+            *identifiers_and_names,
+        ) in rows.iterator(10_000):
             identifiers = identifiers_and_names[: len(IDENTIFIER_FIELDS)]
             others = identifiers_and_names[len(IDENTIFIER_FIELDS) :]
             self.names[pk] = name
             for field, value in zip(IDENTIFIER_FIELDS, identifiers, strict=True):
                 if value:
                     self.by_identifier[field][value] = pk
-            self.by_name_country[(normalized(name or ""), country)].append(pk)
+            if name_key:
+                self.by_name_country[(name_key, country)].append(pk)
             self.countries.add(country)
-            known = {normalized(text) for text in (name, *others) if text}
-            for text in known:
+            for text in {normalized(text) for text in (name, *others) if text}:
                 self.by_any_name[text].add(pk)
-            if aliases:
-                known |= {normalized(text) for text in aliases.splitlines()}
-            known.discard("")
-            self.all_names[pk] = known
+            self.all_names[pk] = {*name_keys, acronym_key} - {"", None}
+            self.places[pk] = (region_key or "", city_key or "")
 
     @staticmethod
     def identifiers(values: dict) -> dict[str, str]:

@@ -1,5 +1,7 @@
 """Importing and exporting institutions."""
 
+from collections import defaultdict
+
 from django.db import connection
 from django.utils.translation import gettext as _
 
@@ -7,7 +9,8 @@ from ..models import Institution
 from ..models.institution import (
     IDENTIFIER_FIELDS,
     InstitutionQuerySet,
-    trigram_matching,
+    Probe,
+    told_apart,
 )
 from .base import Conflict, RecordResource
 from .cells import (
@@ -198,7 +201,15 @@ class InstitutionResource(RecordResource):
 
     def match_rows(self, rows):
         self.directory = directory = InstitutionDirectory()
-        seen_identifiers, seen_names = {}, {}
+        self.keys = Institution.objects.name_keys_of(
+            text
+            for _number, row in rows
+            for text in (
+                *(cell_text(row.get(header)) for header in self.PLACE_HEADERS),
+                *self.names_of(row),
+            )
+        )
+        seen_identifiers, seen_names = {}, defaultdict(list)
         new_rows, identified = [], []
         for number, row in rows:
             identifiers = self.directory_identifiers(row)
@@ -206,7 +217,7 @@ class InstitutionResource(RecordResource):
                 country = parse_country(row.get("Country"))
             except ValueError:
                 country = ""
-            name = normalized(cell_text(row.get("Name")))
+            name = self.keys.get(cell_text(row.get("Name")), "")
             for field, value in identifiers.items():
                 header = self.fields[field].column_name
                 if (field, value) in seen_identifiers:
@@ -247,19 +258,33 @@ class InstitutionResource(RecordResource):
                 continue
             if name and country:
                 key = (name, country)
-                if key in seen_names and not (identifiers and seen_names[key][1]):
-                    self.add_error(
-                        number,
-                        "Name",
+                place = self.place_of(row)
+                earlier = [
+                    line
+                    for line, other, identified_too in seen_names[key]
+                    if not told_apart(place, other)
+                    and not (identifiers and identified_too)
+                ]
+                if earlier:
+                    self.repeats[number] = (
+                        self.label("Name"),
                         _(
-                            "Row %(row)s of this file has the same name and "
-                            "country. Give each an identifier if they are "
-                            "different institutions."
+                            "Repeats line %(line)s (the same name and country, "
+                            "and no identifier, region or city that tells them "
+                            "apart): skipped. Give each an identifier if they "
+                            "are different institutions."
                         )
-                        % {"row": seen_names[key][0]},
+                        % {"line": earlier[0]},
                     )
-                seen_names.setdefault(key, (self.line(number), bool(identifiers)))
+                    continue
+                seen_names[key].append((self.line(number), place, bool(identifiers)))
                 same_name = directory.by_name_country.get(key, [])
+                if len(same_name) > 1:  # the row's region or city may say which
+                    same_name = [
+                        pk
+                        for pk in same_name
+                        if not told_apart(place, directory.places[pk])
+                    ]
                 if len(same_name) == 1:
                     self.matches[number] = same_name[0]
                     continue
@@ -287,26 +312,34 @@ class InstitutionResource(RecordResource):
         "Official name",
     )
 
+    PLACE_HEADERS = ("Region", "City")
+
+    def names_of(self, row) -> list[str]:
+        """The row's names (``NAME_HEADERS``) and aliases."""
+        names = [cell_text(row.get(header)) for header in self.NAME_HEADERS]
+        return [text for text in (*names, *split_list(row.get("Aliases"))) if text]
+
+    def place_of(self, row) -> tuple[str, str]:
+        """The keys of the row's region and city (see ``told_apart``)."""
+        return tuple(
+            self.keys.get(cell_text(row.get(header)), "")
+            for header in self.PLACE_HEADERS
+        )
+
     def find_conflicts(self, identified) -> None:
         """Rows found by identifier whose names are all clearly another
         institution's than the record's (``self.conflicts``): none of them
-        is, in lower case and without accents, one of the record's names,
-        official name, acronym or aliases, nor as similar to one as
-        ``InstitutionQuerySet.duplicate_name_similarity`` asks of a likely
-        duplicate (pg_trgm's similarity, the rule that decides duplicates).
-        Names in different scripts (上海音乐学院, Shanghai Conservatory) say
-        nothing either way. One query for the whole file, for the rows whose
-        names differ."""
+        is, as likely duplicates compare names (``name_keys``), one of the
+        record's names, official name, acronym or aliases, nor as similar to
+        one as ``InstitutionQuerySet.duplicate_name_similarity`` asks of a
+        likely duplicate (pg_trgm's similarity, the rule that decides
+        duplicates). Names in different scripts (上海音乐学院, Shanghai
+        Conservatory) say nothing either way. One query for the whole file,
+        for the rows whose names differ."""
         pairs = []  # (row number, a name of the file, a name of the record)
         undecided = {}
         for number, pk, matched, row in identified:
-            given = {
-                normalized(cell_text(row.get(header)))
-                for header in self.NAME_HEADERS
-                if cell_text(row.get(header))
-            }
-            given |= {normalized(text) for text in split_list(row.get("Aliases"))}
-            given.discard("")
+            given = {self.keys.get(text) for text in self.names_of(row)} - {"", None}
             known = self.directory.all_names.get(pk, set())
             if not given or not known or given & known:
                 continue
@@ -363,42 +396,36 @@ class InstitutionResource(RecordResource):
         )
 
     def flag_duplicates(self, new_rows) -> None:
-        """Rows that add an institution with a name very similar to one of an
-        institution of the same country: one query for the whole file, in
-        which each of the file's names probes the trigram index on the
-        institutions' names (see ``InstitutionQuerySet.likely_duplicates``)."""
-        names = [
-            (number, country, cell_text(row.get(header)))
-            for number, country, row in new_rows
-            if country in self.directory.countries
-            for header in ("Name", "Official name")
-            if cell_text(row.get(header))
+        """Rows that add an institution that looks like one already in the
+        registry (``InstitutionQuerySet.duplicates_of``: the same website, or
+        the same or a very similar name in the same country): one query for
+        the whole file."""
+        probes = [
+            Probe(
+                names=self.names_of(row),
+                country=country,
+                region=cell_text(row.get("Region")),
+                city=cell_text(row.get("City")),
+                website=cell_text(row.get("Website")),
+            )
+            for _number, country, row in new_rows
         ]
-        if not names:
+        found = Institution.objects.duplicates_of(probes)
+        if not found:
             return
-        threshold = InstitutionQuerySet.duplicate_name_similarity
-        with trigram_matching(threshold), connection.cursor() as cursor:
-            cursor.execute(
-                """
-                SELECT DISTINCT n.number, i.id, i.name_en, i.city, i.country
-                FROM unnest(%s::integer[], %s::varchar[], %s::text[])
-                    AS n (number, country, name)
-                CROSS JOIN LATERAL (
-                    SELECT id, name_en, city, country
-                    FROM cooperation_institution
-                    WHERE country = n.country
-                      AND (name_en %% n.name OR official_name %% n.name)
-                ) AS i
-                ORDER BY n.number, i.name_en
-                """,
-                [list(column) for column in zip(*names, strict=True)],
-            )
-            found = cursor.fetchall()
-        for number, pk, name, city, country in found:
-            label = ", ".join(part for part in (name, city, country) if part)
-            self.row_duplicates.setdefault(number, []).append(
-                (label, admin_link(Institution, pk))
-            )
+        records = Institution.objects.filter(
+            pk__in={pk for similar in found.values() for pk in similar}
+        ).values_list("pk", "name_en", "city", "country")
+        labels = {
+            pk: ", ".join(part for part in (name, city, country) if part)
+            for pk, name, city, country in records
+        }
+        for index, similar in found.items():
+            number = new_rows[index][0]
+            self.row_duplicates[number] = [
+                (labels[pk], admin_link(Institution, pk))
+                for pk in sorted(similar, key=labels.get)
+            ]
 
     def import_instance(self, instance, row, **kwargs):
         legal_name = cell_text(row.get("Name"))
