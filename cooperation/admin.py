@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import (
     FieldDoesNotExist,
@@ -18,6 +19,7 @@ from django.db.models import Q
 from django.forms.models import construct_instance
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -255,12 +257,10 @@ class RecordAdmin(ScopedAdminMixin, HistoryAdmin, TranslationAdmin):
         self._set_published(request, queryset, False)
 
     def _set_published(self, request, queryset, published: bool) -> None:
-        # Saved one by one so that each change enters the history.
-        changed = 0
-        for record in queryset.filter(published=not published):
-            record.published = published
-            record.save(update_fields=["published", "updated"])
-            changed += 1
+        # In bulk, one history entry a changed record (seconds for thousands).
+        changed = services.records_publish(
+            records=queryset, published=published, user=request.user
+        )
         message = (
             ngettext("%d record published.", "%d records published.", changed)
             if published
@@ -426,6 +426,84 @@ class InstitutionForm(forms.ModelForm):
         )
 
 
+def institution_described(institution) -> str:
+    """An institution as the merge page offers it: name, number, place and
+    identifiers, so that two records of one name can be told apart."""
+    details = [
+        institution.city,
+        institution.country.name,
+        *(getattr(institution, name) for name in InstitutionForm.IDENTIFIERS),
+    ]
+    return (
+        f"{institution} (#{institution.pk}: "
+        + ", ".join(str(detail) for detail in details if detail)
+        + ")"
+    )
+
+
+class InstitutionMergeForm(forms.Form):
+    """The merge action's choice of the institution to keep: one of the
+    selected ones or another, found by name (the autocomplete of the
+    institution admin, narrowed to what the user may edit)."""
+
+    target = forms.ModelChoiceField(
+        label=_("Keep one of the selected institutions"),
+        queryset=Institution.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        required=False,
+    )
+    other = forms.ModelChoiceField(
+        label=_("or keep another institution"),
+        help_text=_("Type part of its name, then choose it."),
+        queryset=Institution.objects.none(),
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "This institution cannot be chosen: it no longer exists or you "
+                "may not edit it. Choose another."
+            )
+        },
+    )
+
+    def __init__(self, *args, selected, choices, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        if len(selected) > 1:
+            target = self.fields["target"]
+            target.queryset = Institution.objects.filter(
+                pk__in=[institution.pk for institution in selected]
+            ).order_by("pk")
+            target.label_from_instance = institution_described
+        else:  # the one selected is merged into another
+            del self.fields["target"]
+            self.fields["other"].label = _("Keep this institution")
+        # The widget first: setting the queryset gives it its choices.
+        self.fields["other"].widget = AutocompleteSelect(
+            Institution._meta.get_field("successor"), admin_site
+        )
+        self.fields["other"].queryset = choices
+
+    def clean(self):
+        cleaned_data = super().clean()
+        target, other = cleaned_data.get("target"), cleaned_data.get("other")
+        if target and other:
+            raise ValidationError(
+                _(
+                    "Choose one institution to keep: either one of the selected "
+                    "ones or another one, not both."
+                )
+            )
+        if not self.errors and not (target or other):
+            raise ValidationError(
+                _(
+                    "Choose the institution to keep: one of the selected ones, "
+                    "or another one found by its name."
+                )
+            )
+        cleaned_data["kept"] = target or other
+        return cleaned_data
+
+
 @admin.register(Institution)
 class InstitutionAdmin(RecordImportExportMixin, RecordAdmin):
     form = InstitutionForm
@@ -489,6 +567,18 @@ class InstitutionAdmin(RecordImportExportMixin, RecordAdmin):
             },
         ),
     )
+    actions = [*RecordAdmin.actions, "merge"]
+    #: The most institutions the merge action takes at once.
+    merge_limit = 50
+    #: What the merge page and report call each link that a merge moves.
+    merged_links = {
+        "parties": _("agreements (as a party)"),
+        "hosted": _("exchanges hosted"),
+        "partnered": _("exchanges as a partner"),
+        "units": _("units"),
+        "predecessors": _("predecessors"),
+        "editors": _("staff members tied to it"),
+    }
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -504,6 +594,138 @@ class InstitutionAdmin(RecordImportExportMixin, RecordAdmin):
         return [
             (name, {**options, "fields": ("save_anyway", *options["fields"])})
         ] + others
+
+    def has_merge_permission(self, request, obj=None) -> bool:
+        """Merging changes the record kept and deletes the others: it takes
+        both permissions (an action's ``permissions`` asks for either)."""
+        may_change = self.has_change_permission(request, obj)
+        return may_change and self.has_delete_permission(request, obj)
+
+    @admin.action(
+        description=_("Merge into another institution…"), permissions=["merge"]
+    )
+    def merge(self, request, queryset):
+        """Merge the selected institutions (duplicates) into one, chosen on a
+        confirmation page that lists what each would bring
+        (services.merge_institutions)."""
+        selected = list(queryset.lean().order_by("pk")[: self.merge_limit + 1])
+        if len(selected) > self.merge_limit:
+            self.message_user(
+                request,
+                gettext("Select at most %(limit)d institutions to merge at once.")
+                % {"limit": self.merge_limit},
+                messages.ERROR,
+            )
+            return None
+        form = InstitutionMergeForm(
+            request.POST if "post" in request.POST else None,
+            selected=selected,
+            choices=self.get_queryset(request),
+            admin_site=self.admin_site,
+        )
+        if form.is_valid():
+            target = form.cleaned_data["kept"]
+            duplicates = [i for i in selected if i.pk != target.pk]
+            if not self.has_change_permission(request, target) or not all(
+                self.has_delete_permission(request, i) for i in duplicates
+            ):
+                raise PermissionDenied
+            try:
+                result = services.merge_institutions(
+                    target, duplicates, user=request.user
+                )
+            except services.MergeRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                self.message_user(request, self.merge_report(result), messages.SUCCESS)
+                return redirect("admin:cooperation_institution_change", target.pk)
+        contents = services.merge_contents(selected)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge institutions"),
+            "subtitle": None,
+            "opts": self.opts,
+            "form": form,
+            "selected": [
+                {
+                    "institution": institution,
+                    "identifiers": [
+                        (Institution._meta.get_field(name).verbose_name, value)
+                        for name in InstitutionForm.IDENTIFIERS
+                        if (value := getattr(institution, name))
+                    ],
+                    "names": dict.fromkeys(services.institution_names(institution)),
+                    "counts": [contents[institution.pk][k] for k in self.merged_links],
+                }
+                for institution in selected
+            ],
+            "link_labels": list(self.merged_links.values()),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/cooperation/institution/merge_confirmation.html", context
+        )
+
+    def merge_report(self, result: services.MergeResult) -> str:
+        """What a merge did, in a sentence or a few."""
+        count = len(result.merged)
+        parts = [
+            ngettext(
+                "%(count)d institution merged into “%(target)s”: %(merged)s.",
+                "%(count)d institutions merged into “%(target)s”: %(merged)s.",
+                count,
+            )
+            % {
+                "count": count,
+                "target": result.target,
+                "merged": ", ".join(result.merged),
+            }
+        ]
+        moved = [
+            f"{label} {result.moved[key]}"
+            for key, label in self.merged_links.items()
+            if result.moved[key]
+        ]
+        if moved:
+            parts.append(gettext("Moved: %(links)s.") % {"links": ", ".join(moved)})
+        dropped = sum(result.dropped.values())
+        if dropped:
+            parts.append(
+                ngettext(
+                    "%(count)d link that the target already had was dropped.",
+                    "%(count)d links that the target already had were dropped.",
+                    dropped,
+                )
+                % {"count": dropped}
+            )
+
+        def listed(identifiers):
+            return ", ".join(
+                f"{Institution._meta.get_field(name).verbose_name} “{value}”"
+                for name, value in identifiers
+            )
+
+        if result.identifiers:
+            parts.append(
+                gettext("Identifiers moved: %(list)s.")
+                % {"list": listed(result.identifiers)}
+            )
+        if result.identifiers_left:
+            parts.append(
+                gettext(
+                    "Not moved, as the target has its own: %(list)s (kept in the "
+                    "merged record's history)."
+                )
+                % {"list": listed(result.identifiers_left)}
+            )
+        if result.aliases:
+            parts.append(
+                gettext("New aliases: %(names)s.")
+                % {"names": ", ".join(result.aliases)}
+            )
+        return " ".join(parts)
 
 
 # Agreements -----------------------------------------------------------------

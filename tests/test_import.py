@@ -60,6 +60,33 @@ def confirm(client, model, preview):
     return client.post(admin_url(model, "process_import"), data)
 
 
+MAPPING_TEMPLATE = "admin/import_export/registry_import_mapping.html"
+
+
+def mapping_step_data(page, **choices) -> dict[str, str]:
+    """The mapping form of ``page`` as submitted, with the field chosen for
+    some columns (by header)."""
+    form = page.context["form"]
+    data = {
+        name: form[name].value() if form[name].value() is not None else ""
+        for name in form.fields
+    }
+    for name, column in zip(form.column_names, form.columns, strict=True):
+        if column.header in choices:
+            data[name] = choices[column.header]
+    return data
+
+
+def submit_mapping(client, model, page, **choices):
+    """The mapping step's page submitted, as staff do after checking it."""
+    assert MAPPING_TEMPLATE in [t.name for t in page.templates]
+    return client.post(admin_url(model, "import"), mapping_step_data(page, **choices))
+
+
+def unrecognised_columns(page) -> list[str]:
+    return [c.header for c in page.context["form"].columns if not c.recognised]
+
+
 def xlsx(rows: list[list]) -> bytes:
     book = openpyxl.Workbook()
     for row in rows:
@@ -112,7 +139,9 @@ def test_preview_shows_errors_by_line_and_column_and_saves_nothing(client, edito
 def test_clean_file_is_previewed_then_saved_by_an_editor(client, editor):
     client.force_login(editor)
     content = (DATA / "institutions_semicolon_bom.csv").read_bytes()
-    preview = upload(client, Institution, "partners.csv", content)
+    mapping = upload(client, Institution, "partners.csv", content)
+    assert unrecognised_columns(mapping) == ["Remarks"]
+    preview = submit_mapping(client, Institution, mapping)
     assert preview_errors(preview) == []
     assert "Shanghai Conservatory of Music" in preview.text
     assert not Institution.objects.exists()  # the preview saves nothing
@@ -190,9 +219,13 @@ def test_ministry_list_imports_through_the_preview_on_the_first_try(client, edit
     numbers, no country or kind columns (the form's defaults give them)."""
     content, schools = ministry_list_xlsx(3000)
     client.force_login(editor)
-    preview = upload(
+    mapping = upload(
         client, Institution, "全国高职名单.xlsx", content, country="CN", kind="school"
     )
+    # The step shows the columns' samples under the title line and headings.
+    columns = {column.header: column for column in mapping.context["form"].columns}
+    assert columns["学校名称"].samples[0] == schools[0]["name"]
+    preview = submit_mapping(client, Institution, mapping)
     assert preview_errors(preview) == []
     assert preview.context["result"].totals["new"] == 3000
     response = confirm(client, Institution, preview)
@@ -207,10 +240,11 @@ def test_ministry_list_imports_through_the_preview_on_the_first_try(client, edit
     spaced = schools[96]  # written with stray spaces
     assert Institution.objects.filter(official_name=spaced["name"]).exists()
 
-    # The same list again changes nothing.
+    # The same list again changes nothing, its mapping remembered.
     again = upload(
         client, Institution, "全国高职名单.xlsx", content, country="CN", kind="school"
     )
+    assert MAPPING_TEMPLATE not in [t.name for t in again.templates]
     assert again.context["result"].totals["skip"] == 3000 + 20  # + headings, blank
     assert again.context["result"].totals["new"] == 0
 

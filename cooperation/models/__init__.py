@@ -8,6 +8,7 @@ from .agreement import (
 from .exchange import Exchange
 from .exchange_kind import ExchangeKind
 from .field import FieldOfEducation
+from .import_mapping import ImportMapping
 from .institution import Institution
 from .interest import Interest
 from .user import User
@@ -21,6 +22,7 @@ __all__ = [
     "Exchange",
     "ExchangeKind",
     "FieldOfEducation",
+    "ImportMapping",
     "Institution",
     "Interest",
     "User",

@@ -16,6 +16,12 @@ What every import accepts:
   the aliases listed in each resource's docstring. A title line above the
   header line is skipped. Columns that mean nothing to the registry are
   ignored; blank lines are skipped; spaces around values are stripped.
+* A mapping of the file's columns: when some headers are not recognised,
+  the admin asks what each column gives before the preview (the mapping
+  step), and ``import_records --map "Legal Name=name,Remarks=ignore"``
+  takes the same; the mapping is remembered (``ImportMapping``) for the next
+  file with the same headers, and applied in one place for both
+  (``RecordResource.decide_columns``).
 * Rows are matched to existing records by natural key, so importing a file
   twice updates the records instead of duplicating them (and skips rows that
   change nothing: an export imported again changes nothing). A row never
@@ -32,6 +38,7 @@ Imported records are never sample data; "Published" defaults to no.
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
+from django.utils.translation import gettext as _
 from import_export import results
 
 from ..caching import public_data_changed
@@ -44,6 +51,7 @@ from .admin import (
 from .agreements import AgreementResource
 from .base import (
     Conflict,
+    MappingError,
     RecordResource,
     Result,
     RowResult,
@@ -62,6 +70,15 @@ from .cells import (
 from .exchanges import ExchangeResource
 from .institutions import InstitutionResource
 from .interests import InterestResource
+from .report import (
+    Problem,
+    ProblemGroup,
+    UnreadableFile,
+    group_problems,
+    import_problems,
+    problems_csv,
+    unreadable_message,
+)
 
 # Running an import outside the admin ------------------------------------------
 
@@ -93,21 +110,35 @@ def records_import(
     user=None,
     defaults: dict[str, str] | None = None,
     replace: bool = False,
+    mapping: dict[str, str] | None = None,
     progress=None,
     progress_every: int = 1000,
 ) -> tuple[str, results.Result]:
     """Import a CSV or XLSX file's records in bulk, with their history, in
     one transaction that is rolled back on any error (or when ``dry_run``).
     Rows that update a record fill its empty fields only, unless
-    ``replace``. Returns which records (``model``, guessed from the headers
-    when None) and the import's result."""
-    dataset = format_for(file_name, data).create_dataset(data)
+    ``replace``. ``mapping`` says what some columns give (a header -> a
+    registry column by its header or attribute name, or "ignore"); the rest
+    are as a mapping saved for files with these headers says, else as their
+    headers are recognised. A mapping given is remembered for the next file
+    with these headers, unless ``dry_run``. Returns which records
+    (``model``, guessed from the headers when None) and the import's result;
+    raises ``UnreadableFile`` for a file that is neither CSV nor XLSX, or
+    empty, and ``MappingError`` for a mapping that names a column the file
+    lacks or a field the records lack."""
+    try:
+        dataset = format_for(file_name, data).create_dataset(data)
+    except Exception as error:  # noqa: BLE001 - whatever the reader's error
+        raise UnreadableFile(unreadable_message(error, data)) from error
+    if not dataset.headers:
+        raise UnreadableFile(_("The file is empty: it has no header line."))
     model = model or guess_model(dataset)
     resource = RESOURCES[model](
         user=user,
         defaults=defaults,
         bulk=True,
         replace=replace,
+        mapping=mapping,
         progress=progress,
         progress_every=progress_every,
     )
@@ -121,11 +152,17 @@ def records_import(
         )
         if not dry_run:  # written in bulk, without the records' save()
             public_data_changed()
+    for error in result.base_errors:
+        if isinstance(error.error, MappingError):
+            raise error.error
+    if mapping and not dry_run:
+        resource.remember_mapping(result.column_mapping, user=user)
     return model, result
 
 
 def result_errors(result) -> list[tuple[int | None, str, str]]:
-    """Every error of an import as (line of the file, column, message)."""
+    """Every error of an import as (line of the file, column, message), as
+    the resources raised them (``import_problems`` is what staff are told)."""
     errors = [(None, "", str(error.error)) for error in result.base_errors]
     for number, row_errors in result.row_errors():
         errors += [(result.line(number), "", str(e.error)) for e in row_errors]
@@ -144,9 +181,13 @@ __all__ = [
     "XLSX",
     "AgreementResource",
     "Conflict",
+    "Problem",
+    "ProblemGroup",
+    "UnreadableFile",
     "ExchangeResource",
     "InstitutionResource",
     "InterestResource",
+    "MappingError",
     "RecordConfirmImportForm",
     "RecordExportMixin",
     "RecordImportExportMixin",
@@ -155,9 +196,13 @@ __all__ = [
     "Result",
     "RowResult",
     "format_for",
+    "group_problems",
     "guess_model",
+    "import_problems",
     "normalized",
     "parse_country",
+    "problems_csv",
     "records_import",
     "result_errors",
+    "unreadable_message",
 ]

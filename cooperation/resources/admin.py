@@ -1,9 +1,19 @@
 """The admin side of import and export: the import forms (with defaults
-for rows that leave a value out) and the mixins of the ModelAdmins."""
+for rows that leave a value out), the mapping step (what each column of a
+file gives) and the mixins of the ModelAdmins."""
+
+import json
+import os.path
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
+from django.core import signing
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -11,10 +21,18 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from .. import scoping
+from .base import (
+    ASK_ALWAYS,
+    ASK_NEVER,
+    ASK_UNRECOGNISED,
+    FileColumn,
+    MappingNeeded,
+)
 from .cells import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
 )
+from .report import group_problems, import_problems, unreadable_message
 
 
 def _default_fields(resource_class) -> dict[str, forms.Field]:
@@ -28,9 +46,8 @@ def _default_fields(resource_class) -> dict[str, forms.Field]:
                 ("", "---------"),
                 *resource_class.fields[key].widget.choices.choices,
             ]
-        name = resource_class._meta.model._meta.get_field(key).verbose_name
         fields[f"default_{key}"] = forms.ChoiceField(
-            label=_("%(column)s for rows without one") % {"column": capfirst(name)},
+            label=_default_label(resource_class, key),
             choices=choices,
             required=False,
         )
@@ -41,6 +58,24 @@ FILL, REPLACE = "fill", "replace"
 #: How many of a preview's notes are listed (a file of thousands of rows
 #: with several web addresses each would bury the page).
 MAX_LISTED_NOTES = 20
+#: How many groups of errors (by column and message), and how many errors
+#: one by one, a preview lists: a file of 10,000 bad rows stays a page.
+MAX_LISTED_GROUPS = 50
+MAX_LISTED_PROBLEMS = 200
+
+
+def form_hint(resource_class, key: str) -> str:
+    """How the import form gives a value for rows without one."""
+    return _("choose “%(choice)s” in the form") % {
+        "choice": _default_label(resource_class, key)
+    }
+
+
+def _default_label(resource_class, key: str) -> str:
+    """The label of the import form's choice of a value for rows without
+    one: "Kind for rows without one"."""
+    name = resource_class._meta.model._meta.get_field(key).verbose_name
+    return _("%(column)s for rows without one") % {"column": capfirst(name)}
 
 
 class RecordImportForm(ImportForm):
@@ -61,6 +96,135 @@ class RecordImportForm(ImportForm):
                 "record's name: it becomes the official name or an alias."
             ),
         )
+        self.fields["choose_columns"] = forms.BooleanField(
+            label=_("Check what each column gives before the preview"),
+            required=False,
+            help_text=_(
+                "Columns the registry does not recognise are always shown "
+                "first, with their first values, to choose the field each "
+                "gives. Tick this to check every column, or to change the "
+                "mapping saved for files with these columns."
+            ),
+        )
+
+
+@dataclass
+class StoredFile:
+    """The file uploaded at the first step, as django-import-export keeps it
+    in its temporary storage between the steps."""
+
+    name: str
+    tmp_storage_name: str
+
+
+#: Signs the mapping form's columns: what the page showed comes back as is.
+COLUMNS_SALT = "cooperation.resources.admin.columns"
+
+
+class ColumnMappingForm(RecordImportForm):
+    """The mapping step of the admin import, before the preview: each column
+    of the uploaded file with its first values and a choice of the registry
+    field it gives (pre-filled with the best guess, or ignored), and the
+    first step's choices. The file stays in django-import-export's temporary
+    storage. ``columns`` (``FileColumn``) for the first showing; submitted,
+    they come back signed."""
+
+    import_file_name = forms.CharField(widget=forms.HiddenInput)
+    original_file_name = forms.CharField(widget=forms.HiddenInput)
+    file_columns = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, formats, resources, *, columns=None, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        del self.fields["import_file"], self.fields["choose_columns"]
+        for name in ("resource", "format"):
+            self.fields[name].widget = forms.HiddenInput()
+        self.resource_class = resources[0]
+        if columns is None and self.is_bound:
+            try:
+                columns = [
+                    FileColumn(header, tuple(samples), guess, recognised)
+                    for header, samples, guess, recognised in signing.loads(
+                        self.data.get(self.add_prefix("file_columns"), ""),
+                        salt=COLUMNS_SALT,
+                    )
+                ]
+            except (signing.BadSignature, TypeError, ValueError):
+                columns = []  # clean() says so
+        elif columns is not None:
+            self.initial["file_columns"] = signing.dumps(
+                [
+                    [column.header, column.samples, column.guess, column.recognised]
+                    for column in columns
+                ],
+                salt=COLUMNS_SALT,
+                compress=True,
+            )
+        self.columns = columns or []
+        choices = [
+            ("", _("(ignore this column)")),
+            *self.resource_class.column_choices(),
+        ]
+        self.column_names = [f"column_{index}" for index in range(len(self.columns))]
+        for name, column in zip(self.column_names, self.columns, strict=True):
+            self.fields[name] = forms.ChoiceField(
+                label=column.header,
+                choices=choices,
+                initial=column.guess,
+                required=False,
+            )
+        self.order_fields(self.column_names)
+
+    def column_rows(self) -> list[tuple[FileColumn, forms.BoundField]]:
+        """Each column of the file with its choice, for the template."""
+        return [
+            (column, self[name])
+            for name, column in zip(self.column_names, self.columns, strict=True)
+        ]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        """The first step's choices shown again (defaults, update mode)."""
+        return [
+            field
+            for field in self.visible_fields()
+            if field.name not in self.column_names
+        ]
+
+    def add_error(self, field, error):
+        # The file's problems (the upload form puts them at its file field)
+        # are the whole form's here.
+        super().add_error(None if field == "import_file" else field, error)
+
+    def clean_import_file_name(self) -> str:
+        # A name in django-import-export's temporary folder, nothing else.
+        return os.path.basename(self.cleaned_data["import_file_name"])
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.columns:
+            raise forms.ValidationError(
+                _("The columns of the file were lost: upload the file again.")
+            )
+        decisions = [
+            (column.header, cleaned_data.get(name) or "")
+            for name, column in zip(self.column_names, self.columns, strict=True)
+        ]
+        clash = self.resource_class.clashing_columns(decisions)
+        if clash:
+            labels = dict(self.resource_class.column_choices())
+            raise forms.ValidationError(
+                _(
+                    "The columns “%(first)s” and “%(second)s” both give "
+                    "“%(field)s”: choose another field for one of them, or "
+                    "ignore it."
+                )
+                % {"first": clash[0], "second": clash[1], "field": labels[clash[2]]}
+            )
+        cleaned_data["column_mapping"] = dict(decisions)
+        if "import_file_name" in cleaned_data and "original_file_name" in cleaned_data:
+            cleaned_data["import_file"] = StoredFile(
+                cleaned_data["original_file_name"], cleaned_data["import_file_name"]
+            )
+        return cleaned_data
 
 
 class RecordConfirmImportForm(ConfirmImportForm):
@@ -73,6 +237,26 @@ class RecordConfirmImportForm(ConfirmImportForm):
         self.fields["update_mode"] = forms.CharField(
             widget=forms.HiddenInput, required=False
         )
+        self.fields["column_mapping"] = forms.CharField(
+            widget=forms.HiddenInput, required=False
+        )
+
+    def clean_column_mapping(self) -> dict[str, str] | None:
+        """What each column gives, as the preview decided it (JSON)."""
+        text = self.cleaned_data.get("column_mapping")
+        if not text:
+            return None
+        try:
+            mapping = json.loads(text)
+        except ValueError:
+            mapping = None
+        if not isinstance(mapping, dict) or not all(
+            isinstance(value, str) for value in mapping.values()
+        ):
+            raise forms.ValidationError(
+                _("The mapping of the file's columns was lost: upload the file again.")
+            )
+        return mapping
 
 
 class RecordExportMixin(ExportMixin):
@@ -105,7 +289,7 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
     import_form_class = RecordImportForm
     confirm_form_class = RecordConfirmImportForm
     import_template_name = "admin/import_export/registry_import.html"
-    import_error_display = ("message",)
+    import_mapping_template_name = "admin/import_export/registry_import_mapping.html"
 
     def get_import_formats(self):
         return IMPORT_FORMATS
@@ -127,7 +311,40 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
             replace = form.cleaned_data.get("update_mode") == REPLACE
         else:
             replace = False
-        return {"user": request.user, "defaults": defaults, "replace": replace}
+        # The mapping step's or the confirm's mapping; at the first step, the
+        # import stops for the mapping step when a column needs deciding.
+        mapping, ask_mapping = None, ASK_NEVER
+        if isinstance(form, ColumnMappingForm | RecordConfirmImportForm):
+            mapping = getattr(form, "cleaned_data", {}).get("column_mapping")
+        elif isinstance(form, RecordImportForm) and hasattr(form, "cleaned_data"):
+            ask_mapping = (
+                ASK_ALWAYS
+                if form.cleaned_data.get("choose_columns")
+                else ASK_UNRECOGNISED
+            )
+        return {
+            "user": request.user,
+            "defaults": defaults,
+            "replace": replace,
+            "mapping": mapping,
+            "ask_mapping": ask_mapping,
+        }
+
+    def get_import_form_class(self, request):
+        if "file_columns" in request.POST:
+            return ColumnMappingForm
+        return super().get_import_form_class(request)
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        if isinstance(import_file, StoredFile):
+            # The mapping step: the file is in the storage since the first.
+            return self.get_tmp_storage_class()(
+                name=import_file.tmp_storage_name,
+                encoding=None if input_format.is_binary() else self.from_encoding,
+                read_mode=input_format.get_read_mode(),
+                **self.get_tmp_storage_class_kwargs(),
+            )
+        return super().write_to_tmp_storage(import_file, input_format)
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
@@ -142,11 +359,105 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
         # The preview is a TemplateResponse, rendered after this returns:
-        # messages added now are shown above it.
-        result = (getattr(response, "context_data", None) or {}).get("result")
-        if result is not None and "confirm_form" in response.context_data:
+        # messages added and context changed now are shown in it.
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if self.mapping_step(request, response, context, result):
+            return response
+        if result is not None and "confirm_form" in context:
+            self.add_mapping_messages(request, context, result)
             self.add_note_messages(request, result)
+        elif result is not None:
+            self.add_problems(request, context, result)
         return response
+
+    def add_problems(self, request, context, result) -> None:
+        """What stops the import, for the page: the file's problems as
+        errors of the form (a value the whole file lacks at the choice that
+        gives it, the others at the file), the rows' grouped by column and
+        message, then one by one (the first ``MAX_LISTED_PROBLEMS``)."""
+        resource_class = self.get_import_resource_classes(request)[0]
+        problems = import_problems(result, resource_class, default_hint=form_hint)
+        form = context["form"]
+        for problem in problems:
+            if problem.line is None:
+                field = f"default_{problem.default}"
+                form.add_error(
+                    field if field in form.fields else "import_file", problem.message
+                )
+        rows = [problem for problem in problems if problem.line is not None]
+        groups = group_problems(rows)
+        context["problem_groups"] = groups[:MAX_LISTED_GROUPS]
+        context["more_problem_groups"] = sum(
+            group.count for group in groups[MAX_LISTED_GROUPS:]
+        )
+        context["problems"] = rows[:MAX_LISTED_PROBLEMS]
+        context["more_problems"] = max(0, len(rows) - MAX_LISTED_PROBLEMS)
+
+    def mapping_step(self, request, response, context, result) -> bool:
+        """Whether the page is the mapping step, made so: the first step
+        found columns to decide (``MappingNeeded``). After the mapping step
+        its mapping is remembered; the preview follows, or the mapping form
+        again with its errors and the file's."""
+        form = context.get("form")
+        needed = next(
+            (
+                error.error
+                for error in (result.base_errors if result is not None else ())
+                if isinstance(error.error, MappingNeeded)
+            ),
+            None,
+        )
+        if needed is not None:
+            upload = form.cleaned_data["import_file"]
+            initial = {
+                **form.cleaned_data,
+                "import_file_name": upload.tmp_storage_name,
+                "original_file_name": upload.name,
+                "update_mode": form.cleaned_data.get("update_mode") or FILL,
+            }
+            mapping_form = ColumnMappingForm(
+                self.get_import_formats(),
+                self.get_import_resource_classes(request),
+                columns=needed.columns,
+                initial=initial,
+            )
+            context["form"] = mapping_form
+            context["mapping_saved_on"] = needed.saved_on
+            del context["result"]
+            response.template_name = [self.import_mapping_template_name]
+            return True
+        if isinstance(form, ColumnMappingForm):
+            response.template_name = [self.import_mapping_template_name]
+            if form.is_valid():
+                form.resource_class.remember_mapping(
+                    form.cleaned_data["column_mapping"], user=request.user
+                )
+        return False
+
+    @staticmethod
+    def add_mapping_messages(request, context, result) -> None:
+        """Above the preview: which saved mapping decided columns, which
+        columns are ignored; and the confirm repeats the mapping."""
+        context["confirm_form"].initial["column_mapping"] = json.dumps(
+            result.column_mapping
+        )
+        if result.mapping_saved_on:
+            messages.info(
+                request,
+                _(
+                    "Using the column mapping saved on %(date)s. To change it, "
+                    "upload the file again with “Check what each column gives "
+                    "before the preview” ticked."
+                )
+                % {"date": date_format(localtime(result.mapping_saved_on))},
+            )
+        if result.ignored_columns:
+            messages.info(
+                request,
+                _("Ignored columns: %(columns)s")
+                % {"columns": ", ".join(result.ignored_columns)},
+            )
 
     @staticmethod
     def add_note_messages(request, result) -> None:
@@ -171,6 +482,28 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
                 % {"count": more},
             )
 
+    def process_result(self, result, request):
+        if not (result.has_errors() or result.has_validation_errors()):
+            return super().process_result(result, request)
+        # Confirmed, but the rows fail now (the registry changed since the
+        # preview): rolled back, and said so instead of "Import finished".
+        resource_class = self.get_import_resource_classes(request)[0]
+        problems = import_problems(result, resource_class, default_hint=form_hint)
+        messages.error(
+            request,
+            _(
+                "Nothing was imported: the file has errors that the preview did "
+                "not show (the registry changed meanwhile). Upload it again to "
+                "see them all."
+            ),
+        )
+        for group in group_problems(problems)[:MAX_LISTED_NOTES]:
+            messages.error(request, str(group))
+        opts = self.model._meta
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_import")
+        )
+
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
         # A row that fails when confirming (the data changed since the
@@ -185,13 +518,9 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
         return context
 
     def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, UnicodeDecodeError):
+        if isinstance(form, ColumnMappingForm):
             form.add_error(
-                "import_file",
-                _(
-                    "This file is not UTF-8 text. In Excel, save it as “CSV UTF-8” "
-                    "or as an Excel workbook (.xlsx)."
-                ),
+                None, _("The uploaded file is no longer available: upload it again.")
             )
-        else:
-            super().add_data_read_fail_error_to_form(form, e)
+            return
+        form.add_error("import_file", unreadable_message(e))

@@ -180,8 +180,16 @@ class AgreementResource(ResolverMixin, RecordResource):
                 self.add_error(
                     number,
                     header,
-                    _("Row %(row)s of this file has the same %(column)s.")
-                    % {"row": seen[key], "column": self.label(header)},
+                    _(
+                        "Line %(line)s of this file has the same %(column)s "
+                        "“%(value)s”: give each agreement its own, or remove one "
+                        "of the two lines."
+                    )
+                    % {
+                        "line": seen[key],
+                        "column": self.label(header),
+                        "value": reference or cell_text(row.get("Title")),
+                    },
                 )
             seen.setdefault(key, self.line(number))
             if reference in references:

@@ -1,6 +1,7 @@
 """What the record resources share: the results, and the base resource
 (headers, natural keys, validation, saving in bulk)."""
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -12,13 +13,15 @@ from django.core.exceptions import (
 from django.db.models.base import ModelState
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from import_export import resources, results
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
 from ..models.base import derived_by_database
+from ..models.import_mapping import ImportMapping
 from .cells import (
     LANGUAGES,
     TRANSLATIONS,
@@ -91,6 +94,17 @@ class Result(results.Result):
     #: The file's line of headers: row ``n`` of the import is line
     #: ``n + header_line`` of the file.
     header_line = 1
+    #: How the file heads each column: export header -> the file's header.
+    header_labels: dict[str, str] = {}
+    #: Columns with a default option that no row fills (``RecordResource``).
+    blank_columns: tuple[str, ...] = ()
+    #: What each of the file's columns gave: its header -> the registry
+    #: column ("" when ignored); the mapping a confirm repeats.
+    column_mapping: dict[str, str] = {}
+    #: The headers of the file's columns that the import ignored.
+    ignored_columns: tuple[str, ...] = ()
+    #: When the saved mapping that decided some columns was saved, if one did.
+    mapping_saved_on = None
 
     def append_row_result(self, row_result):
         if not row_result.blank:
@@ -126,6 +140,49 @@ class Result(results.Result):
 
 class FileError(Exception):
     """A problem with the file as a whole (its columns), not with a row."""
+
+    def __init__(self, message: str, *, missing: tuple[str, ...] = ()):
+        super().__init__(message)
+        #: The required columns the file lacks, when that is the problem: the
+        #: report says how to give each (``report.import_problems``).
+        self.missing = tuple(missing)
+
+
+class MappingError(FileError, ValueError):
+    """A column mapping given to an import (``import_records --map``) that
+    names a column the file lacks or a field the records lack."""
+
+
+@dataclass(frozen=True)
+class FileColumn:
+    """A column of an imported file, as the mapping step shows it."""
+
+    header: str
+    #: The first few values of the column (empty cells left out).
+    samples: tuple[str, ...]
+    #: The registry column (its export header) it gives as first decided:
+    #: by a known header or a saved mapping; "" when it is to be ignored.
+    guess: str
+    #: Whether the guess was decided (not "ignored" for want of a guess).
+    recognised: bool
+
+
+class MappingNeeded(FileError):
+    """The file has columns the registry does not recognise, or two columns
+    that give one field: staff decide what each column gives before the
+    preview (the admin's mapping step; ``RecordResource.ask_mapping``)."""
+
+    def __init__(self, columns: list[FileColumn], saved_on=None):
+        super().__init__(_("Choose what each column of the file gives."))
+        self.columns = columns
+        #: When the saved mapping that pre-fills some columns was saved.
+        self.saved_on = saved_on
+
+
+#: When an import stops for staff to map the file's columns (``MappingNeeded``):
+#: never (the command line), when a column is not recognised or two give one
+#: field (the admin), or always (staff asked to check the mapping).
+ASK_NEVER, ASK_UNRECOGNISED, ASK_ALWAYS = "never", "unrecognised", "always"
 
 
 class NoLoader(BaseInstanceLoader):
@@ -164,10 +221,22 @@ class RecordResource(resources.Resource):
         replace: bool = False,
         progress=None,
         progress_every: int = 1000,
+        mapping: dict[str, str] | None = None,
+        ask_mapping: str = ASK_NEVER,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.user = user if getattr(user, "pk", None) else None
+        #: What some of the file's columns give, as staff said: a column's
+        #: header -> a registry column by its header or attribute name, or
+        #: "" (or "ignore") to ignore it (``decide_columns``).
+        self.mapping = dict(mapping or {})
+        self.ask_mapping = ask_mapping
+        #: What each column gave (``Result.column_mapping``), the columns
+        #: ignored, and the saved mapping that decided some, if one did.
+        self.column_mapping: dict[str, str] = {}
+        self.ignored_columns: list[str] = []
+        self.saved_mapping = None
         #: Whether rows that update a record replace its values; by default
         #: they only fill its empty fields (what staff curated stays).
         self.replace = replace
@@ -198,6 +267,9 @@ class RecordResource(resources.Resource):
         self.headers: set[str] = set()
         self.broken = False
         self.blank_rows: set[int] = set()
+        #: Columns with a default option (``default_headers``) that no row
+        #: fills: the file lacks the value as a whole (said once, not per row).
+        self.blank_columns: tuple[str, ...] = ()
         self.total = 0
         self.file_name = ""
 
@@ -278,15 +350,204 @@ class RecordResource(resources.Resource):
         """How a column is called in messages: as in the file."""
         return self.header_labels.get(header, header)
 
+    @classmethod
+    def column_choices(cls) -> list[tuple[str, str]]:
+        """The registry columns a file's column may give, as (export header,
+        label in the active language): the mapping step's choices."""
+        model = cls._meta.model
+        languages = {
+            f"_{suffix}": suffix.replace("_", "-") for suffix, _name in TRANSLATIONS
+        }
+        choices = []
+        for field in cls.fields.values():
+            label = field.column_name
+            attribute = field.attribute or ""
+            language = next((s for s in languages if attribute.endswith(s)), None)
+            name = attribute.removesuffix(language or "_en")
+            try:
+                verbose_name = model._meta.get_field(name).verbose_name
+            except FieldDoesNotExist:
+                verbose_name = None
+            if verbose_name:
+                label = capfirst(verbose_name)
+                if language:
+                    language_name = get_language_info(languages[language])
+                    label = f"{label} ({language_name['name_translated']})"
+            choices.append((field.column_name, label))
+        return choices
+
+    @classmethod
+    def column_for(cls, name: str) -> str:
+        """The registry column (its export header) that ``name`` stands for,
+        given as the header or the field's attribute name ("Country Cd" ->
+        "country", "name_zh_hans"), in any case; "" for "ignore" or nothing.
+        Raises ``MappingError`` for any other name."""
+        key = header_key(name)
+        if key in ("", "ignore"):
+            return ""
+        for field in cls.fields.values():
+            attribute = field.attribute or ""
+            names = (field.column_name, attribute, attribute.removesuffix("_en"))
+            if key in {header_key(name) for name in names if name}:
+                return field.column_name
+        raise MappingError(
+            _(
+                "“%(field)s” is not a field of %(records)s. The fields are: "
+                "%(fields)s; or “ignore” to leave the column out."
+            )
+            % {
+                "field": name,
+                "records": cls._meta.model._meta.verbose_name_plural,
+                "fields": ", ".join(
+                    f"{field.column_name} ({field.attribute.removesuffix('_en')})"
+                    for field in cls.fields.values()
+                    if field.attribute
+                ),
+            }
+        )
+
+    @classmethod
+    def is_fallback(cls, header: str, column: str) -> bool:
+        """Whether the file's column ``header``, giving ``column``, is one
+        read only where ``column`` is blank ("Country Cd" for "Country")."""
+        key = header_key(header)
+        lookup = cls.header_lookup()  # finds the fallbacks too
+        return key in cls._fallback_keys and lookup.get(key) == column
+
+    @classmethod
+    def clashing_columns(cls, decisions) -> tuple[str, str, str] | None:
+        """The first two of the file's columns, of (header, registry column)
+        ``decisions``, that give the same registry column, as (first header,
+        second header, registry column); None when no two do. A fallback
+        column may stand beside the column it stands in for, not beside
+        another fallback for it."""
+        seen = {}
+        for header, column in decisions:
+            if not column:
+                continue
+            slot = (column, cls.is_fallback(header, column))
+            if slot in seen:
+                return seen[slot], header, column
+            seen[slot] = header
+        return None
+
+    @staticmethod
+    def headers_key(headers) -> str:
+        """The key of a file's set of headers, as the saved mappings are
+        found by: the same headers in any case, spacing or order give the
+        same key."""
+        keys = sorted({header_key(header) for header in headers} - {""})
+        return hashlib.sha256("\n".join(keys).encode()).hexdigest()
+
+    @classmethod
+    def remember_mapping(cls, mapping: dict[str, str], *, user=None) -> ImportMapping:
+        """Save ``mapping`` (each of a file's headers -> the registry column
+        it gives, "" when ignored) for the next file of these records with
+        the same headers (queries)."""
+        mapping = {header: column for header, column in mapping.items() if header}
+        saved, _created = ImportMapping.objects.update_or_create(
+            model=cls._meta.model._meta.model_name,
+            headers_key=cls.headers_key(mapping),
+            defaults={
+                "headers": list(mapping),
+                "mapping": mapping,
+                "saved_by": user if getattr(user, "pk", None) else None,
+            },
+        )
+        return saved
+
+    def decide_columns(self, headers: list[str], dataset) -> list[str]:
+        """The registry column each of the file's columns gives ("" for
+        none): as this import was told (``mapping``), else as the mapping
+        saved for files with these headers says (one query), else as the
+        header is recognised. Raises ``MappingNeeded`` for staff to decide
+        (``ask_mapping``), ``MappingError`` for a mapping that names a column
+        the file lacks, ``FileError`` when two columns give one field."""
+        lookup = self.header_lookup()
+        keys = [header_key(header) for header in headers]
+        given = {}
+        for header, name in self.mapping.items():
+            if header_key(header) not in keys:
+                raise MappingError(
+                    _(
+                        "The file has no column “%(column)s”. Its columns are: "
+                        "%(columns)s."
+                    )
+                    % {"column": header, "columns": ", ".join(h for h in headers if h)}
+                )
+            given[header_key(header)] = self.column_for(name)
+        saved = {}
+        if any(key and key not in given for key in keys):
+            found = ImportMapping.objects.for_headers(
+                self._meta.model._meta.model_name, self.headers_key(headers)
+            )
+            columns = set(self.accepted_headers())
+            if found is not None:
+                saved = {
+                    header_key(header): column
+                    for header, column in found.mapping.items()
+                    if column == "" or column in columns
+                }
+                if any(key in saved and key not in given for key in keys):
+                    self.saved_mapping = found
+        decisions, decided = [], []
+        for key in keys:
+            column = given.get(key, saved.get(key, lookup.get(key)))
+            decisions.append(column or "")
+            decided.append(column is not None or not key)
+        clash = self.clashing_columns(list(zip(headers, decisions, strict=True)))
+        if self.ask_mapping == ASK_ALWAYS or (
+            self.ask_mapping == ASK_UNRECOGNISED and (clash or not all(decided))
+        ):
+            samples = self.column_samples(dataset)
+            # No row is read before the mapping step: without them the
+            # import stops at once instead of skipping each.
+            del dataset[:]
+            raise MappingNeeded(
+                [
+                    FileColumn(header, tuple(values), decision, known)
+                    for header, values, decision, known in zip(
+                        headers, samples, decisions, decided, strict=True
+                    )
+                    if header_key(header)
+                ],
+                saved_on=self.saved_mapping and self.saved_mapping.saved_on,
+            )
+        if clash:
+            raise FileError(
+                _(
+                    "The columns “%(first)s” and “%(second)s” both give "
+                    "“%(column)s”. Remove one of them."
+                )
+                % {"first": clash[0], "second": clash[1], "column": clash[2]}
+            )
+        return decisions
+
+    @staticmethod
+    def column_samples(dataset, count: int = 3) -> list[list[str]]:
+        """The first ``count`` values of each column, empty cells left out,
+        each of at most 100 characters (enough to tell what a column is)."""
+        samples = [[] for _header in dataset.headers]
+        wanting = len(samples)
+        for values in dataset:
+            for found, value in zip(samples, values, strict=False):
+                if len(found) < count and not is_blank(value):
+                    found.append(cell_text(value)[:100])
+                    if len(found) == count:
+                        wanting -= 1
+            if not wanting:
+                break
+        return samples
+
     def _map_headers(self, dataset) -> None:
         lookup = self.header_lookup()
+        given = {header_key(header) for header in self.mapping}
         best, best_known = 0, -1
         # A title line or two may sit above the headers.
         candidates = [dataset.headers or [], *list(dataset[:10])]
         for index, cells in enumerate(candidates):
-            known = sum(
-                1 for cell in cells if cell and header_key(cell_text(cell)) in lookup
-            )
+            keys = [header_key(cell_text(cell)) for cell in cells if cell]
+            known = sum(1 for key in keys if key in lookup or key in given)
             if known > best_known:
                 best, best_known = index, known
             if known >= 2:
@@ -297,40 +558,26 @@ class RecordResource(resources.Resource):
                 del dataset[0]
             dataset.headers = headers
             self.header_line = best + 1
-        mapped, seen = [], {}
-        for header in dataset.headers:
-            text = cell_text(header)
-            canonical = lookup.get(header_key(text)) if text else None
-            if canonical is None:
+        headers = [cell_text(header) for header in dataset.headers]
+        decisions = self.decide_columns(headers, dataset)
+        self.column_mapping = {
+            header: column
+            for header, column in zip(headers, decisions, strict=True)
+            if header
+        }
+        mapped = []
+        for text, canonical in zip(headers, decisions, strict=True):
+            if not canonical:
                 mapped.append(f"(ignored) {text}")
+                if text:
+                    self.ignored_columns.append(text)
                 continue
-            if header_key(text) in self._fallback_keys:
+            if self.is_fallback(text, canonical):
                 fallback = f"(fallback) {canonical}"
-                if fallback in self.fallbacks:
-                    raise FileError(
-                        _(
-                            "The columns “%(first)s” and “%(second)s” both give "
-                            "“%(column)s”. Remove one of them."
-                        )
-                        % {
-                            "first": self.header_labels[fallback],
-                            "second": text,
-                            "column": canonical,
-                        }
-                    )
                 self.fallbacks[fallback] = canonical
                 self.header_labels[fallback] = text
                 mapped.append(fallback)
                 continue
-            if canonical in seen:
-                raise FileError(
-                    _(
-                        "The columns “%(first)s” and “%(second)s” both give "
-                        "“%(column)s”. Remove one of them."
-                    )
-                    % {"first": seen[canonical], "second": text, "column": canonical}
-                )
-            seen[canonical] = text
             self.header_labels[canonical] = text
             mapped.append(canonical)
         dataset.headers = mapped
@@ -358,7 +605,8 @@ class RecordResource(resources.Resource):
                 % {
                     "missing": ", ".join(missing),
                     "accepted": ", ".join(self.accepted_headers()),
-                }
+                },
+                missing=missing,
             )
 
     # The import ---------------------------------------------------------------
@@ -379,6 +627,11 @@ class RecordResource(resources.Resource):
                 self.blank_rows.add(number)
             else:
                 rows.append((number, row))
+        self.blank_columns = tuple(
+            header
+            for header in self.default_headers.values()
+            if rows and all(is_blank(row.get(header)) for _number, row in rows)
+        )
         self.match_rows(rows)
 
     def prepared(self, row: dict) -> dict | None:
@@ -698,6 +951,12 @@ class RecordResource(resources.Resource):
 
     def after_import(self, dataset, result, **kwargs):
         result.header_line = self.header_line
+        result.header_labels = dict(self.header_labels)
+        result.blank_columns = self.blank_columns
+        result.column_mapping = dict(self.column_mapping)
+        result.ignored_columns = tuple(self.ignored_columns)
+        if self.saved_mapping is not None:
+            result.mapping_saved_on = self.saved_mapping.saved_on
 
     # Bulk saving (command line) ---------------------------------------------
 

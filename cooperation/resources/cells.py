@@ -319,7 +319,13 @@ class Boolean(Widget):
             return True
         if text in FALSE_WORDS:
             return False
-        raise ValueError(_("“%(value)s” is not yes or no.") % {"value": value})
+        raise ValueError(
+            _(
+                "“%(value)s” is not yes or no. Write yes or no (or 1 and 0, "
+                "true and false, oui and non, ja and nee, 是 and 否)."
+            )
+            % {"value": cell_text(value)}
+        )
 
     def render(self, value, obj=None, **kwargs):
         if kwargs.get("force_native_type"):
@@ -428,7 +434,8 @@ class Integer(Widget):
             return int(Decimal(text))
         except (InvalidOperation, ValueError):
             raise ValueError(
-                _("“%(value)s” is not a whole number.") % {"value": text}
+                _("“%(value)s” is not a whole number. Write it in digits, e.g. 1998.")
+                % {"value": text}
             ) from None
 
     def render(self, value, obj=None, **kwargs):
@@ -451,7 +458,11 @@ class Coordinate(Widget):
             return Decimal(text).quantize(Decimal("0.000001"))
         except InvalidOperation:
             raise ValueError(
-                _("“%(value)s” is not a number of degrees.") % {"value": text}
+                _(
+                    "“%(value)s” is not a number of degrees. Write decimal "
+                    "degrees, e.g. 51.2194 or -4.4025."
+                )
+                % {"value": text}
             ) from None
 
     def render(self, value, obj=None, **kwargs):

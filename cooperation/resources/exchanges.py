@@ -160,8 +160,8 @@ class ExchangeResource(ResolverMixin, RecordResource):
                         number,
                         header,
                         _(
-                            "Row %(row)s of this file is the same exchange (same "
-                            "%(what)s)."
+                            "Line %(row)s of this file is the same exchange (same "
+                            "%(what)s): remove one of the two lines."
                         )
                         % {
                             "row": seen[seen_key],
