@@ -79,6 +79,25 @@ def test_ascii_spelling_of_a_name_is_a_likely_duplicate():
     assert found[0].similarity == 1.0
 
 
+@pytest.mark.parametrize(
+    ("registered", "written", "alike"),
+    [
+        ("University of Vienna", "University Vienna", True),
+        ("Universiteit Gent", "Universitet Gent", True),
+        ("Universitat de Barcelona", "Universidad de Barcelona", True),
+        # Names that share their generic words are not alike for that.
+        ("University of Alabama", "University of Alaska", False),
+        ("Universidad Nacional de Colombia", "Universidad Nacional de Córdoba", False),
+    ],
+)
+def test_a_similar_name_is_alike_but_shared_generic_words_are_not(
+    registered, written, alike
+):
+    make_institution(name=registered, country="US", city="")
+    found = Institution.objects.likely_duplicates(name=written, country="US")
+    assert [i.name for i in found] == ([registered] if alike else [])
+
+
 def test_region_or_city_tell_namesakes_apart():
     texas = make_institution(
         name="Central Community College", country="US", region="Texas", city=""

@@ -105,7 +105,10 @@ class InstitutionQuerySet(RecordQuerySet):
 
     #: How similar (pg_trgm's trigram similarity, 0 to 1) a name must be to
     #: one of an institution of the same country to make it a likely duplicate.
-    duplicate_name_similarity = 0.6
+    #: At 0.6, names that share only their generic words were alike
+    #: ("University of Alabama", "University of Alaska": 0.65), and a probe
+    #: of generated names found ten times as many (docs/benchmarks.md).
+    duplicate_name_similarity = 0.7
 
     def name_keys_of(self, texts) -> dict[str, str]:
         """Each of ``texts`` (names) as likely duplicates compare names
