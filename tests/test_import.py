@@ -588,7 +588,7 @@ def test_command_with_errors_saves_nothing_and_lists_them(tmp_path):
         f"School {n},BE,school\n" for n in range(3000)
     )
     path.write_text(good + "Bad,Narnia,school\n")
-    with pytest.raises(CommandError, match="1 errors. Nothing was saved."):
+    with pytest.raises(CommandError, match="1 error. Nothing was saved."):
         call(str(path), "--model", "institutions", "--progress-every", "1000")
     assert not Institution.objects.exists()
     err = StringIO()
@@ -1023,6 +1023,6 @@ def test_command_says_which_of_several_web_addresses_it_kept(tmp_path):
     path.write_text("Name,Country,Kind,Website Url\nA,BE,school,www.a.be; www.a.eu\n")
     out, err = call(str(path))
     assert "1 created" in out
-    assert "line 2, column “Website Url”: The cell gives several web addresses" in err
+    assert "Line 2, column “Website Url”: The cell gives several web addresses" in err
     assert "www.a.eu" in err
     assert Institution.objects.get(name_en="A").website == "https://www.a.be"

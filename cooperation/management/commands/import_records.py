@@ -182,24 +182,20 @@ class Command(BaseCommand):
         # Rows whose identifier is another institution's: left out, the
         # others imported (see cooperation/resources/base.py, Conflict).
         conflicts = result.conflicts()
-        for conflict in conflicts[:MAX_LISTED_ERRORS]:
-            self.stderr.write(conflict.message)
-        if len(conflicts) > MAX_LISTED_ERRORS:
-            more = len(conflicts) - MAX_LISTED_ERRORS
-            self.stderr.write(
-                ngettext(
-                    "... and %(count)s more row not imported.",
-                    "... and %(count)s more rows not imported.",
-                    more,
-                )
-                % {"count": f"{more:,}"}
-            )
+        self.write_listed(
+            [conflict.message for conflict in conflicts],
+            lambda more: ngettext(
+                "... and %(count)s more row not imported.",
+                "... and %(count)s more rows not imported.",
+                more,
+            ),
+        )
         # Rows that may add an institution the registry has: imported, as
         # from the preview, but staff should look (the preview's "Likely
         # duplicates" column).
         flagged = result.rows_with_duplicates()
-        for row in flagged[:MAX_LISTED_ERRORS]:
-            self.stderr.write(
+        self.write_listed(
+            [
                 _("line %(line)s: “%(name)s” looks like %(records)s.")
                 % {
                     "line": result.line(row.number),
@@ -208,24 +204,28 @@ class Command(BaseCommand):
                         f"{label} ({url})" for label, url in row.duplicates
                     ),
                 }
-            )
-        if len(flagged) > MAX_LISTED_ERRORS:
-            more = len(flagged) - MAX_LISTED_ERRORS
-            self.stderr.write(
-                ngettext(
-                    "... and %(count)s more row like these.",
-                    "... and %(count)s more rows like these.",
-                    more,
-                )
-                % {"count": f"{more:,}"}
-            )
+                for row in flagged
+            ],
+            lambda more: ngettext(
+                "... and %(count)s more row like these.",
+                "... and %(count)s more rows like these.",
+                more,
+            ),
+        )
         # What the import did with some cells (the first of several web
         # addresses kept...): said, not an error.
-        notes = result.notes()
-        for line, column, message in notes[:MAX_LISTED_ERRORS]:
-            self.stderr.write(f"line {line}, column “{column}”: {message}")
-        if len(notes) > MAX_LISTED_ERRORS:
-            self.stderr.write(f"... and {len(notes) - MAX_LISTED_ERRORS} more notes.")
+        self.write_listed(
+            [
+                _("Line %(line)s, column “%(column)s”: %(message)s")
+                % {"line": line, "column": column, "message": message}
+                for line, column, message in result.notes()
+            ],
+            lambda more: ngettext(
+                "... and %(count)s more note like these.",
+                "... and %(count)s more notes like these.",
+                more,
+            ),
+        )
         if result.base_errors:
             # The file as a whole could not be imported: no row was read.
             [first, *others] = [p for p in problems if p.line is None]
@@ -247,8 +247,9 @@ class Command(BaseCommand):
             f"({rows / elapsed if elapsed else 0:,.0f} rows/s): "
             f"{totals['new']:,} created, {totals['update']:,} updated, "
             f"{result.unchanged():,} skipped (unchanged or blank), "
-            f"{len(problems):,} errors."
-        )
+        ) + ngettext("%(count)s error.", "%(count)s errors.", len(problems)) % {
+            "count": f"{len(problems):,}"
+        }
         if conflicts:
             summary += " " + ngettext(
                 "%(count)s row not imported: its identifier is another "
@@ -270,6 +271,15 @@ class Command(BaseCommand):
         if options["dry_run"]:
             summary += " Dry run: nothing was saved."
         self.stdout.write(self.style.SUCCESS(summary))
+
+    def write_listed(self, lines: list[str], more) -> None:
+        """The first ``MAX_LISTED_ERRORS`` of ``lines``, then ``more(count)``
+        (a translated "... and N more") for the others."""
+        for line in lines[:MAX_LISTED_ERRORS]:
+            self.stderr.write(line)
+        if len(lines) > MAX_LISTED_ERRORS:
+            count = len(lines) - MAX_LISTED_ERRORS
+            self.stderr.write(more(count) % {"count": f"{count:,}"})
 
     def report_problems(self, problems, path: Path, errors_csv: str | None) -> None:
         """The problems grouped by column and message, and every one of them
