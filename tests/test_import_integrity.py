@@ -381,9 +381,9 @@ def test_command_names_the_conflicting_row_and_both_names(bocuse, tmp_path):
         "Line 2 was not imported: the Erasmus code “F  LYON121” belongs to "
         "“Institut Paul Bocuse” in the registry, but the row names “LYCEE "
         "POLYVALENT HOTELIER FRANCOIS RABELAIS”. If they are the same "
-        "institution, add the row's name to the record's aliases and import "
-        "the file again; if not, correct the identifier in the file or in the "
-        "record."
+        "institution, import the file in the admin and choose “Same "
+        "institution” for this line; if not, correct the identifier in the "
+        "file or in the record."
     )
     assert "1 created, 0 updated, 0 skipped" in out.getvalue()
     assert "1 row not imported: its identifier is another institution's" in (
@@ -407,13 +407,13 @@ def test_admin_preview_shows_the_conflict_side_by_side_and_confirm_skips_it(
     )
 
     page = preview.text
-    assert "Rows that will not be imported" in page
+    assert "Rows with another institution's identifier" in page
+    assert "correct the identifier in the file or in the record" in page
     conflict_table = page[page.index("import-conflicts") :]
     for text in (
         "F  LYON121",
         "LYCEE POLYVALENT HOTELIER FRANCOIS RABELAIS",
         ">Institut Paul Bocuse</a>",
-        "correct the identifier in the file or in the record",
     ):
         assert text in conflict_table
     assert "Not imported (identifier of another institution)" in page

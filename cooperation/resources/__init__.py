@@ -26,7 +26,9 @@ What every import accepts:
   twice updates the records instead of duplicating them (and skips rows that
   change nothing: an export imported again changes nothing). A row never
   turns a record into another institution: one whose identifier belongs to
-  an institution of another name is left out (``Conflict``).
+  an institution of another name is left out (``Conflict``), unless staff
+  say in the admin's preview that it is the same institution: it then
+  updates the record, its names becoming the record's aliases.
 * A row that updates a record fills its empty fields only, unless the
   import is asked to replace the records' values (the admin's import form,
   ``import_records --replace``); a legal name in capitals never replaces a

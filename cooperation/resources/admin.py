@@ -21,6 +21,7 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from .. import scoping
+from ..caching import public_data_changed
 from .base import (
     ASK_ALWAYS,
     ASK_NEVER,
@@ -227,6 +228,42 @@ class ColumnMappingForm(RecordImportForm):
         return cleaned_data
 
 
+#: Signs the rows left out as conflicts that the preview showed (``Conflict``).
+CONFLICTS_SALT = "cooperation.resources.admin.conflicts"
+#: The confirm form's id: the preview's choices for conflicts belong to it.
+CONFIRM_FORM_ID = "confirm-import"
+LEAVE_OUT, SAME_INSTITUTION = "leave", "same"
+
+
+class ConflictDecisionsForm(forms.Form):
+    """What staff decide in the preview for each row whose identifier is
+    that of a record with another name (``Conflict``): leave it out (the
+    default) or import it into the record as the same institution. Shown in
+    the preview's table of conflicts, its choices belong to the confirm form
+    (``CONFIRM_FORM_ID``), which reads them (``clean_conflicts``)."""
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for line in lines:
+            self.fields[self.field_name(line)] = forms.ChoiceField(
+                label=_("Decision for line %(line)s") % {"line": line},
+                choices=[
+                    (LEAVE_OUT, _("Leave the row out")),
+                    (
+                        SAME_INSTITUTION,
+                        _("Same institution: import the row into this record"),
+                    ),
+                ],
+                initial=LEAVE_OUT,
+                required=False,
+                widget=forms.RadioSelect(attrs={"form": CONFIRM_FORM_ID}),
+            )
+
+    @staticmethod
+    def field_name(line: int) -> str:
+        return f"conflict_{line}"
+
+
 class RecordConfirmImportForm(ConfirmImportForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -240,6 +277,32 @@ class RecordConfirmImportForm(ConfirmImportForm):
         self.fields["column_mapping"] = forms.CharField(
             widget=forms.HiddenInput, required=False
         )
+        self.fields["conflicts"] = forms.CharField(
+            widget=forms.HiddenInput, required=False
+        )
+
+    def clean_conflicts(self) -> dict[int, tuple[int, str]]:
+        """The rows the preview showed as conflicts that staff said are the
+        same institution as the record: line -> (the record's id, its
+        version), as the resource takes them (``confirmed_conflicts``). A
+        decision that was tampered with leaves its row out."""
+        try:
+            shown = {
+                int(line): (int(pk), str(version))
+                for line, pk, version in signing.loads(
+                    self.cleaned_data.get("conflicts") or "", salt=CONFLICTS_SALT
+                )
+            }
+        except (signing.BadSignature, TypeError, ValueError):
+            return {}
+        decisions = ConflictDecisionsForm(self.data, lines=shown)
+        decisions.is_valid()  # a choice that is not one leaves its row out
+        return {
+            line: record
+            for line, record in shown.items()
+            if decisions.cleaned_data.get(decisions.field_name(line))
+            == SAME_INSTITUTION
+        }
 
     def clean_column_mapping(self) -> dict[str, str] | None:
         """What each column gives, as the preview decided it (JSON)."""
@@ -314,6 +377,7 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
         # The mapping step's or the confirm's mapping; at the first step, the
         # import stops for the mapping step when a column needs deciding.
         mapping, ask_mapping = None, ASK_NEVER
+        confirming = isinstance(form, RecordConfirmImportForm)
         if isinstance(form, ColumnMappingForm | RecordConfirmImportForm):
             mapping = getattr(form, "cleaned_data", {}).get("column_mapping")
         elif isinstance(form, RecordImportForm) and hasattr(form, "cleaned_data"):
@@ -328,6 +392,32 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
             "replace": replace,
             "mapping": mapping,
             "ask_mapping": ask_mapping,
+            # The rows staff said, in the preview, are the same institution.
+            "confirmed_conflicts": (
+                getattr(form, "cleaned_data", {}).get("conflicts")
+                if isinstance(form, RecordConfirmImportForm)
+                else None
+            ),
+            **self.bulk_kwargs(request, confirming=confirming),
+        }
+
+    def imports_in_bulk(self, request) -> bool:
+        """Whether the preview and the confirm read and write the rows in
+        bulk, as the command line does (``writing.py``, history included,
+        by the signed-in user): for records whose history keeps no
+        many-to-many fields, which only saving row by row records (an
+        agreement's or an exchange's fields of education)."""
+        model = self.get_import_resource_classes(request)[0]._meta.model
+        return not model.history.model._history_m2m_fields
+
+    def bulk_kwargs(self, request, *, confirming: bool) -> dict:
+        bulk = self.imports_in_bulk(request)
+        return {
+            "bulk": bulk,
+            "preview": bulk and not confirming,
+            # The preview showed the likely duplicates; the confirm's page
+            # does not.
+            "look_for_duplicates": not confirming,
         }
 
     def get_import_form_class(self, request):
@@ -366,6 +456,7 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
             return response
         if result is not None and "confirm_form" in context:
             self.add_mapping_messages(request, context, result)
+            self.add_conflict_choices(context, result)
             self.add_note_messages(request, result)
         elif result is not None:
             self.add_problems(request, context, result)
@@ -460,6 +551,28 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
             )
 
     @staticmethod
+    def add_conflict_choices(context, result) -> None:
+        """In the preview, a choice for each row left out as a conflict
+        (``conflict_rows``: the conflict and its choice, for the table);
+        the confirm form carries the conflicts shown, signed."""
+        conflicts = result.conflicts()
+        if not conflicts:
+            return
+        context["confirm_form"].initial["conflicts"] = signing.dumps(
+            [
+                [conflict.line, conflict.record_id, conflict.record_version]
+                for conflict in conflicts
+            ],
+            salt=CONFLICTS_SALT,
+            compress=True,
+        )
+        decisions = ConflictDecisionsForm(lines=[c.line for c in conflicts])
+        context["conflict_rows"] = [
+            (conflict, decisions[decisions.field_name(conflict.line)])
+            for conflict in conflicts
+        ]
+
+    @staticmethod
     def add_note_messages(request, result) -> None:
         """What the import did with cells that staff should know (of several
         web addresses, the first kept...), as messages above the preview."""
@@ -484,6 +597,12 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
 
     def process_result(self, result, request):
         if not (result.has_errors() or result.has_validation_errors()):
+            # Rows confirmed as the same institution but left out all the
+            # same (the record changed since the preview...).
+            for _line, message in result.declined_conflicts:
+                messages.warning(request, message)
+            if self.imports_in_bulk(request):
+                public_data_changed()  # written without the records' save()
             return super().process_result(result, request)
         # Confirmed, but the rows fail now (the registry changed since the
         # preview): rolled back, and said so instead of "Import finished".

@@ -47,7 +47,9 @@ def is_empty(value) -> bool:
 class Conflict:
     """A row whose identifier is that of a record with another name: the
     row is not imported (an import never turns a record into another
-    institution)."""
+    institution), unless staff confirm in the admin's preview that it is
+    the same institution (``RecordResource.confirmed_conflicts``): the row
+    then updates the record, and its names become the record's aliases."""
 
     #: The file's line.
     line: int
@@ -58,14 +60,18 @@ class Conflict:
     #: The record the identifiers belong to: its name and admin page.
     record_name: str
     record_url: str
+    #: The record's id, and when it was last changed (ISO 8601): a decision
+    #: taken in the preview holds only for the record as the preview saw it.
+    record_id: int = 0
+    record_version: str = ""
 
     @property
     def message(self) -> str:
         return _(
             "Line %(line)s was not imported: %(identifiers)s belongs to "
             "“%(record)s” in the registry, but the row names “%(name)s”. If "
-            "they are the same institution, add the row's name to the "
-            "record's aliases and import the file again; if not, correct the "
+            "they are the same institution, import the file in the admin and "
+            "choose “Same institution” for this line; if not, correct the "
             "identifier in the file or in the record."
         ) % {
             "line": self.line,
@@ -85,6 +91,9 @@ class RowResult(results.RowResult):
         #: A row not imported because it names another institution than
         #: the record its identifier belongs to (``Conflict``).
         self.conflict = None
+        #: Such a row that staff confirmed is that record's institution:
+        #: imported into it (``Conflict``).
+        self.confirmed_conflict = None
         #: What the import did with the row's cells that staff should know
         #: (not errors): (column, message) pairs.
         self.notes = []
@@ -105,6 +114,9 @@ class Result(results.Result):
     ignored_columns: tuple[str, ...] = ()
     #: When the saved mapping that decided some columns was saved, if one did.
     mapping_saved_on = None
+    #: Rows that staff confirmed as the same institution in the preview but
+    #: that were left out all the same, as (line, why) (``RecordResource``).
+    declined_conflicts: tuple[tuple[int, str], ...] = ()
 
     def append_row_result(self, row_result):
         if not row_result.blank:
@@ -218,11 +230,14 @@ class RecordResource(resources.Resource):
         user=None,
         defaults: dict[str, str] | None = None,
         bulk: bool = False,
+        preview: bool = False,
+        look_for_duplicates: bool = True,
         replace: bool = False,
         progress=None,
         progress_every: int = 1000,
         mapping: dict[str, str] | None = None,
         ask_mapping: str = ASK_NEVER,
+        confirmed_conflicts: dict[int, tuple[int, str]] | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -248,7 +263,12 @@ class RecordResource(resources.Resource):
         for name, value in vars(type(self)._meta).items():
             setattr(self._meta, name, value)
         self._meta.use_bulk = bulk
-        self._meta.skip_diff = bulk
+        # A preview (the admin's first step) shows each row's changes, which
+        # bulk imports otherwise skip.
+        self._meta.skip_diff = bulk and not preview
+        #: Whether rows that add a record are compared with the registry's
+        #: for likely duplicates (not when confirming: the preview showed them).
+        self.look_for_duplicates = look_for_duplicates
         self.header_labels: dict[str, str] = {}
         self.row_errors: dict[int, dict[str, list[str]]] = defaultdict(dict)
         self.row_duplicates: dict[int, list[tuple[str, str]]] = {}
@@ -258,6 +278,14 @@ class RecordResource(resources.Resource):
         self.fallbacks: dict[str, str] = {}
         #: Rows not imported, by row number (see ``Conflict``).
         self.conflicts: dict[int, Conflict] = {}
+        #: The conflicts staff decided in the admin's preview are the same
+        #: institution: the file's line -> (the record's id, its version as
+        #: the preview saw it: ``Conflict.record_id``, ``record_version``).
+        self.confirmed_conflicts = dict(confirmed_conflicts or {})
+        #: Such rows that update their record, by row number (``Conflict``),
+        #: and those left out all the same: line -> why (``add_conflict``).
+        self.confirmed: dict[int, Conflict] = {}
+        self.declined: dict[int, str] = {}
         #: Rows that repeat an earlier row of the file, skipped: the note
         #: that says so, as (column, message), by row number.
         self.repeats: dict[int, tuple[str, str]] = {}
@@ -661,6 +689,27 @@ class RecordResource(resources.Resource):
     def add_error(self, number: int, header: str, message: str) -> None:
         self.row_errors[number].setdefault(header, []).append(message)
 
+    def add_conflict(self, number: int, conflict: Conflict) -> None:
+        """Leave row ``number`` out (``self.conflicts``), unless staff
+        confirmed in the preview that it is the same institution as the
+        record and the record is still as the preview showed it: the row
+        then updates it (``self.confirmed``). Any other decision (for
+        another record, a record changed since) leaves the row out."""
+        decision = self.confirmed_conflicts.get(conflict.line)
+        if decision is not None and tuple(decision) == (
+            conflict.record_id,
+            conflict.record_version,
+        ):
+            self.confirmed[number] = conflict
+            return
+        if decision is not None:
+            self.declined[conflict.line] = _(
+                "Line %(line)s was left out: “%(record)s” changed after the "
+                "preview. Import the file again to decide for this line."
+            ) % {"line": conflict.line, "record": conflict.record_name}
+        self.conflicts[number] = conflict
+        self.matches.pop(number, None)
+
     def import_row(self, row, instance_loader, **kwargs):
         number = kwargs["row_number"]
         if self.broken or number in self.blank_rows:
@@ -685,9 +734,39 @@ class RecordResource(resources.Resource):
         self.number = number
         row_result = super().import_row(row, instance_loader, **kwargs)
         row_result.number = number
+        if number in self.confirmed:
+            row_result = self.confirmed_row_result(number, row_result)
         row_result.duplicates = self.row_duplicates.get(number, [])
         row_result.notes = self.row_notes.get(number, [])
         return row_result
+
+    def confirmed_row_result(self, number: int, row_result):
+        """The result of a row that staff confirmed is the same institution
+        (``self.confirmed``): imported, or left out as a conflict when it
+        fails validation (then nothing of it was saved; the rest of the file
+        is imported as the preview showed it)."""
+        conflict = self.confirmed[number]
+        if row_result.validation_error is None:
+            row_result.confirmed_conflict = conflict
+            return row_result
+        error = row_result.validation_error
+        errors = (
+            "; ".join(
+                f"{column}: {' '.join(messages)}"
+                for column, messages in error.message_dict.items()
+            )
+            if hasattr(error, "error_dict")
+            else " ".join(error.messages)
+        )
+        self.declined[conflict.line] = _(
+            "Line %(line)s was left out: it cannot update “%(record)s” "
+            "(%(errors)s). Correct the row and import it again."
+        ) % {"line": conflict.line, "record": conflict.record_name, "errors": errors}
+        left_out = self.get_row_result_class()()
+        left_out.import_type = RowResult.IMPORT_TYPE_SKIP
+        left_out.number = number
+        left_out.conflict = conflict
+        return left_out
 
     def get_instance(self, instance_loader, row):
         pk = self.matches.get(self.number)
@@ -957,6 +1036,7 @@ class RecordResource(resources.Resource):
         result.ignored_columns = tuple(self.ignored_columns)
         if self.saved_mapping is not None:
             result.mapping_saved_on = self.saved_mapping.saved_on
+        result.declined_conflicts = tuple(sorted(self.declined.items()))
 
     # Bulk saving (command line) ---------------------------------------------
 

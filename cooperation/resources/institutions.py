@@ -81,9 +81,12 @@ class InstitutionResource(RecordResource):
     clearly another name (none of the row's names is one of the record's
     names, official name or aliases, nor very similar to one) is not
     imported: the preview lists it with both names, and nothing of the
-    record changes. Rows that would add an institution whose name is very
-    similar to one in the same country are flagged as likely duplicates in
-    the preview (a warning; they can still be imported).
+    record changes unless staff choose "Same institution" for the row in
+    the preview: the row then updates the record, and its names become the
+    record's aliases (the record's names stay). Rows that would add an
+    institution whose name is very similar to one in the same country are
+    flagged as likely duplicates in the preview (a warning; they can still
+    be imported).
     """
 
     required_headers = ("Name", "Country", "Kind")
@@ -368,6 +371,13 @@ class InstitutionResource(RecordResource):
                 ],
             )
             different = sorted(number for (number,) in cursor.fetchall())
+        # When each record was last changed: what staff decide for a row in
+        # the preview holds for the record as they saw it (one query).
+        versions = dict(
+            Institution.objects.filter(
+                pk__in={undecided[number][0] for number in different}
+            ).values_list("pk", "updated")
+        )
         for number in different:
             pk, matched, row = undecided[number]
             identifiers = ", ".join(
@@ -375,15 +385,17 @@ class InstitutionResource(RecordResource):
                 % {"column": self.label(self.fields[field].column_name), "value": value}
                 for field, value in matched.items()
             )
-            self.conflicts[number] = Conflict(
+            conflict = Conflict(
                 line=self.line(number),
                 identifiers=identifiers,
                 file_name=cell_text(row.get("Name"))
                 or cell_text(row.get("Official name")),
                 record_name=self.directory.names[pk],
                 record_url=admin_link(Institution, pk),
+                record_id=pk,
+                record_version=versions[pk].isoformat() if pk in versions else "",
             )
-            del self.matches[number]
+            self.add_conflict(number, conflict)
 
     def directory_identifiers(self, row) -> dict[str, str]:
         """The row's identifiers, as stored."""
@@ -399,7 +411,9 @@ class InstitutionResource(RecordResource):
         """Rows that add an institution that looks like one already in the
         registry (``InstitutionQuerySet.duplicates_of``: the same website, or
         the same or a very similar name in the same country): one query for
-        the whole file."""
+        the whole file, unless the import does not look for them."""
+        if not self.look_for_duplicates:
+            return
         probes = [
             Probe(
                 names=self.names_of(row),
@@ -428,6 +442,18 @@ class InstitutionResource(RecordResource):
             ]
 
     def import_instance(self, instance, row, **kwargs):
+        if self.number in self.confirmed:
+            # Staff said the row is the record's institution under other
+            # names: they become its aliases, its own names stay.
+            names = [cell_text(row.get(header)) for header in self.NAME_HEADERS]
+            row = {h: value for h, value in row.items() if h not in self.NAME_HEADERS}
+            try:
+                super().import_instance(instance, row, **kwargs)
+            finally:
+                for name in names:
+                    if name and not self.is_a_name_of(instance, name):
+                        self.add_alias(instance, name)
+            return
         legal_name = cell_text(row.get("Name"))
         current = instance.name_en if instance._import_before is not None else ""
         if not (current and legal_name != current and in_capitals(legal_name)):
@@ -440,11 +466,22 @@ class InstitutionResource(RecordResource):
         finally:
             self.keep_legal_name(instance, legal_name)
 
-    @staticmethod
-    def keep_legal_name(instance, legal_name: str) -> None:
+    @classmethod
+    def keep_legal_name(cls, instance, legal_name: str) -> None:
         """Keep ``legal_name`` as the official name if there is none, else
         as an alias, unless it is already one of the names (case and
         accents aside)."""
+        if cls.is_a_name_of(instance, legal_name):
+            return
+        if not instance.official_name:
+            instance.official_name = legal_name
+        else:
+            cls.add_alias(instance, legal_name)
+
+    @staticmethod
+    def is_a_name_of(instance, name: str) -> bool:
+        """Whether ``name`` is one of ``instance``'s names, official name or
+        aliases (case and accents aside)."""
         names = [
             instance.name_en,
             instance.name_zh_hans,
@@ -453,13 +490,13 @@ class InstitutionResource(RecordResource):
             instance.official_name,
             *(instance.aliases or "").splitlines(),
         ]
-        if normalized(legal_name) in {normalized(name) for name in names if name}:
-            return
-        if not instance.official_name:
-            instance.official_name = legal_name
-        else:
-            aliases = (instance.aliases or "").rstrip("\n")
-            instance.aliases = f"{aliases}\n{legal_name}" if aliases else legal_name
+        return normalized(name) in {normalized(known) for known in names if known}
+
+    @staticmethod
+    def add_alias(instance, name: str) -> None:
+        """Add ``name`` to ``instance``'s aliases (one a line)."""
+        aliases = (instance.aliases or "").rstrip("\n")
+        instance.aliases = f"{aliases}\n{name}" if aliases else name
 
     def import_relations(self, instance, row):
         errors = {}
