@@ -633,7 +633,8 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)
         resource_class = self.get_import_resource_classes(None)[0]
-        context["resource_help"] = resource_class.__doc__
+        context["import_columns"] = resource_class.column_help()
+        context["matching_help"] = resource_class.matching_help
         return context
 
     def add_data_read_fail_error_to_form(self, form, e):

@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import (
     Agreement,
@@ -12,6 +13,10 @@ from ..models import (
 )
 from .base import RecordResource
 from .cells import (
+    AGREEMENT,
+    EXPORTED_ONLY,
+    FIELDS_OF_EDUCATION,
+    INSTITUTIONS,
     Boolean,
     Choice,
     Date,
@@ -28,30 +33,17 @@ from .writing import record_history
 
 
 class AgreementResource(ResolverMixin, RecordResource):
-    """Agreements.
+    """Agreements. The columns, as the import page describes them, are
+    declared below (``column_help``); how rows are matched is
+    ``matching_help``."""
 
-    Columns (the export's headers; each also accepted under the field name
-    and the field's label in the four languages): Title, Title (Chinese),
-    Title (Dutch), Title (French), Reference (reference number), Kind (e.g.
-    memorandum of understanding, letter of intent, mou), Summary (and its
-    Chinese, Dutch, French columns), Internal notes, Responsible (a staff
-    member's user name or e-mail), Status (draft, in negotiation, signed,
-    terminated; default draft), Signed on, Signed at, Signed how (in person,
-    online, hybrid), Valid from, Expires on, Renews automatically (yes/no),
-    Notice period (days), Fields of education (ISCED-F codes, e.g. "0215;
-    0413"), Parties (the signatories: institutions by identifier or name,
-    separated by ";", "|" or new lines), Witnesses (likewise), Earlier
-    agreement (reference number or title), Relation to earlier (renews,
-    amends, supersedes), Published (yes/no), Slug (exported only).
-
-    Required: Title and Kind. A signed agreement needs two parties.
-
-    A row updates the agreement with its reference number, else the one with
-    the same title (and no other reference number). Parties and witnesses
-    given in a row are set where the agreement has none, and replace those
-    it has when the import replaces values; a column left out leaves them as
-    they are.
-    """
+    matching_help = gettext_lazy(
+        "A signed agreement needs two parties. A row updates the agreement "
+        "with its reference number, else the one with the same title (and no "
+        "other reference number). Parties and witnesses given in a row are "
+        "set where the agreement has none, and replace those it has when the "
+        "import replaces values; a column left out leaves them as they are."
+    )
 
     required_headers = ("Title", "Kind")
     default_headers = {"kind": "Kind"}
@@ -70,9 +62,19 @@ class AgreementResource(ResolverMixin, RecordResource):
         "internal_notes", "Internal notes", Text(multiline=True), aliases=("notes",)
     )
     responsible = column(
-        "responsible", "Responsible", Related(), readonly=True, aliases=("contact",)
+        "responsible",
+        "Responsible",
+        Related(gettext_lazy("a staff member's user name or e-mail")),
+        readonly=True,
+        aliases=("contact",),
     )
-    status = column("status", "Status", Choice(Agreement.Status), aliases=("状态",))
+    status = column(
+        "status",
+        "Status",
+        Choice(Agreement.Status),
+        aliases=("状态",),
+        help_text=gettext_lazy("default: draft"),
+    )
     signed_on = column(
         "signed_on", "Signed on", Date(), aliases=("signed", "date signed", "签署日期")
     )
@@ -101,22 +103,22 @@ class AgreementResource(ResolverMixin, RecordResource):
     fields = column(
         "fields",
         "Fields of education",
-        Related(),
+        Related(FIELDS_OF_EDUCATION),
         readonly=True,
         aliases=("fields", "isced", "isced codes"),
     )
     parties = column(
         "parties",
         "Parties",
-        Related(),
+        Related(INSTITUTIONS),
         readonly=True,
         aliases=("signatories", "institutions", "partners", "签署方"),
     )
-    witnesses = column("witnesses", "Witnesses", Related(), readonly=True)
+    witnesses = column("witnesses", "Witnesses", Related(INSTITUTIONS), readonly=True)
     predecessor = column(
         "predecessor",
         "Earlier agreement",
-        Related(),
+        Related(AGREEMENT),
         readonly=True,
         aliases=("previous agreement",),
     )
@@ -127,7 +129,7 @@ class AgreementResource(ResolverMixin, RecordResource):
         aliases=("lineage",),
     )
     published = column("published", "Published", Boolean())
-    slug = column("slug", "Slug", readonly=True)
+    slug = column("slug", "Slug", readonly=True, help_text=EXPORTED_ONLY)
 
     class Meta(RecordResource.Meta):
         model = Agreement

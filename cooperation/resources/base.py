@@ -197,6 +197,23 @@ class MappingNeeded(FileError):
 ASK_NEVER, ASK_UNRECOGNISED, ASK_ALWAYS = "never", "unrecognised", "always"
 
 
+@dataclass(frozen=True)
+class ColumnHelp:
+    """A column of a resource as the import page describes it
+    (``RecordResource.column_help``)."""
+
+    header: str
+    #: The other headers the column is read from.
+    also: tuple[str, ...]
+    #: The headers of the columns read where this one is blank.
+    blank_from: tuple[str, ...]
+    #: What a cell may hold.
+    takes: str
+    required: bool
+    #: The import form gives a value for the rows without one.
+    has_default: bool
+
+
 class NoLoader(BaseInstanceLoader):
     """The resources find records by natural key themselves (``get_instance``)."""
 
@@ -217,6 +234,8 @@ class RecordResource(resources.Resource):
     required_headers: tuple[str, ...] = ()
     #: Headers for which the import form offers a default value.
     default_headers: dict[str, str] = {}
+    #: How rows are matched to records, for the import page (translated).
+    matching_help = ""
 
     class Meta:
         instance_loader_class = NoLoader
@@ -263,9 +282,11 @@ class RecordResource(resources.Resource):
         for name, value in vars(type(self)._meta).items():
             setattr(self._meta, name, value)
         self._meta.use_bulk = bulk
-        # A preview (the admin's first step) shows each row's changes, which
-        # bulk imports otherwise skip.
+        # A preview in bulk (the admin's first step) shows each row's
+        # changes, which bulk imports otherwise skip, and writes nothing
+        # (``save_instance``).
         self._meta.skip_diff = bulk and not preview
+        self.preview = bulk and preview
         #: Whether rows that add a record are compared with the registry's
         #: for likely duplicates (not when confirming: the preview showed them).
         self.look_for_duplicates = look_for_duplicates
@@ -373,6 +394,33 @@ class RecordResource(resources.Resource):
     @classmethod
     def accepted_headers(cls) -> list[str]:
         return [field.column_name for field in cls.fields.values()]
+
+    @classmethod
+    def column_help(cls) -> list["ColumnHelp"]:
+        """What the import page says of each column, generated from the
+        columns' declarations (``cells.column``): the header, the other
+        headers it is read from, what a cell takes (the widget's ``takes``,
+        the column's ``help_text``), and whether it is required or given
+        for the whole file by the import form."""
+        defaults = set(cls.default_headers.values())
+        return [
+            ColumnHelp(
+                header=field.column_name,
+                also=tuple(getattr(field, "aliases", ())),
+                blank_from=tuple(getattr(field, "fallbacks", ())),
+                takes="; ".join(
+                    str(text)
+                    for text in (
+                        getattr(field.widget, "takes", ""),
+                        getattr(field, "help_text", ""),
+                    )
+                    if text
+                ),
+                required=field.column_name in cls.required_headers,
+                has_default=field.column_name in defaults,
+            )
+            for field in cls.fields.values()
+        ]
 
     def label(self, header: str) -> str:
         """How a column is called in messages: as in the file."""
@@ -1002,6 +1050,16 @@ class RecordResource(resources.Resource):
         if "_fields_by_header" not in cls.__dict__:
             cls._fields_by_header = {f.column_name: f for f in cls.fields.values()}
         return cls._fields_by_header
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if not self.preview:
+            return super().save_instance(instance, is_create, row, **kwargs)
+        # Validated, not written: a dry run's rows would be rolled back, and
+        # rows rolled back stay in the table's indexes until it is vacuumed,
+        # slowing the next likely-duplicates check (docs/benchmarks.md).
+        self.before_save_instance(instance, row, **kwargs)
+        if is_create:
+            self.assign_slugs([instance])  # as the preview shows it
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk is None:

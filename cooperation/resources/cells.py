@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_countries.data import COUNTRIES as ISO_COUNTRY_NAMES
 from import_export.fields import Field
@@ -253,6 +254,11 @@ class Text(Widget):
         super().__init__()
         self.multiline = multiline
 
+    @property
+    def takes(self) -> str:
+        """What a cell of the column may hold, as the import page says it."""
+        return _("text, on several lines") if self.multiline else _("text")
+
     def clean(self, value, row=None, **kwargs):
         return cell_text(value, multiline=self.multiline)
 
@@ -263,6 +269,10 @@ class Text(Widget):
 class Date(Widget):
     """Date cells, Excel serial numbers and written dates (2026-03-31,
     31/03/2026, 31.03.2026); never month first."""
+
+    takes = gettext_lazy(
+        "a date: 2026-03-31, 31/03/2026, 31.03.2026, 2026年3月31日 or a date cell"
+    )
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
@@ -304,6 +314,10 @@ FALSE_WORDS = {"0", "no", "n", "false", "f", "nee", "non", "否", "off"}
 class Boolean(Widget):
     """Yes/no in the four languages, 1/0, true/false, Excel's TRUE/FALSE;
     a blank cell is ``default``."""
+
+    takes = gettext_lazy(
+        "yes or no (also 1 and 0, true and false, oui and non, ja and nee, 是 and 否)"
+    )
 
     def __init__(self, *, default: bool = False):
         super().__init__()
@@ -355,6 +369,12 @@ class Choice(Widget):
             self._lookup = lookup
         return self._lookup
 
+    @property
+    def takes(self) -> str:
+        return _("one of: %(allowed)s (or its name in another language)") % {
+            "allowed": ", ".join(str(label) for label in self.choices.labels)
+        }
+
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)
         if not text:
@@ -373,6 +393,11 @@ class Choice(Widget):
 
 
 class Country(Widget):
+    takes = gettext_lazy(
+        "a country: its ISO code (BE), an EU code (EL, UK), XK for Kosovo, or "
+        "its short or official name in English, Chinese, Dutch or French"
+    )
+
     def clean(self, value, row=None, **kwargs):
         return parse_country(value)
 
@@ -402,6 +427,11 @@ class Website(Widget):
     https, as in the admin's forms; of several, the first (``note`` says so:
     the joined addresses are never stored)."""
 
+    takes = gettext_lazy(
+        "a web address (https is assumed without a scheme); of several, the "
+        "first is kept"
+    )
+
     def clean(self, value, row=None, **kwargs):
         addresses = web_addresses(value)
         if not addresses:
@@ -426,6 +456,8 @@ class Website(Widget):
 
 
 class Integer(Widget):
+    takes = gettext_lazy("a whole number")
+
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value).replace(" ", "")
         if not text:
@@ -447,6 +479,8 @@ class Integer(Widget):
 class Coordinate(Widget):
     """Decimal degrees, rounded to the six places the database keeps; a
     decimal comma is fine."""
+
+    takes = gettext_lazy("decimal degrees, e.g. 51.2194 or -4.4025")
 
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value).replace(" ", "")
@@ -473,7 +507,12 @@ class Coordinate(Widget):
 
 class Related(Widget):
     """Renders a related record or a related manager's records by name. The
-    resource resolves imported names itself (see ``import_relations``)."""
+    resource resolves imported names itself (see ``import_relations``);
+    ``takes`` says how a cell names them (``INSTITUTION``...)."""
+
+    def __init__(self, takes=""):
+        super().__init__()
+        self.takes = takes
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -491,14 +530,33 @@ class Related(Widget):
 # Columns ----------------------------------------------------------------------
 
 
+#: How a cell names related records (``Related``), as the import page says it.
+INSTITUTION = gettext_lazy("an institution's identifier (Erasmus code, PIC...) or name")
+INSTITUTIONS = gettext_lazy(
+    "institutions by identifier or name, separated by “;”, “|” or new lines"
+)
+FIELDS_OF_EDUCATION = gettext_lazy("ISCED-F codes, e.g. “0215; 0413”")
+AGREEMENT = gettext_lazy("an agreement's reference number or title")
+#: The help of a column the import does not read.
+EXPORTED_ONLY = gettext_lazy("exported only: the import does not read it")
+
+
 def column(
-    attribute, header, widget=None, *, aliases=(), fallbacks=(), readonly=False
+    attribute,
+    header,
+    widget=None,
+    *,
+    aliases=(),
+    fallbacks=(),
+    readonly=False,
+    help_text="",
 ) -> Field:
     """A column: the model attribute, the header the export writes, more
     headers the import accepts (besides the field's labels), and
     ``fallbacks``: headers of a column read instead where this one is blank
     or missing (a list's "domains" when it gives no website, "alpha_two_code"
-    beside "country")."""
+    beside "country"). The import page's help on the column is generated
+    from these, the widget's ``takes`` and ``help_text`` (``column_help``)."""
     field = Field(
         attribute=attribute,
         column_name=header,
@@ -507,6 +565,7 @@ def column(
     )
     field.aliases = aliases
     field.fallbacks = fallbacks
+    field.help_text = help_text
     return field
 
 

@@ -1,10 +1,15 @@
 """Importing and exporting exchanges."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Exchange
 from .base import RecordResource
 from .cells import (
+    AGREEMENT,
+    FIELDS_OF_EDUCATION,
+    INSTITUTION,
+    INSTITUTIONS,
     Boolean,
     Choice,
     Country,
@@ -20,26 +25,15 @@ from .directory import ResolverMixin
 
 
 class ExchangeResource(ResolverMixin, RecordResource):
-    """Exchanges.
+    """Exchanges. The columns, as the import page describes them, are
+    declared below (``column_help``); how rows are matched is
+    ``matching_help``."""
 
-    Columns (the export's headers; each also accepted under the field name
-    and the field's label in the four languages): Title, Title (Chinese),
-    Title (Dutch), Title (French), Kind (e.g. student exchange, internship,
-    performance), Summary, Description, Eligibility, How to apply, Outcomes
-    (each also in Chinese, Dutch and French columns, e.g. "Summary
-    (Chinese)"), Contact e-mail, External link, Agreement (its reference
-    number or title), Host (an institution's identifier or name), Partners
-    (institutions separated by ";", "|" or new lines), Fields of education
-    (ISCED-F codes), Starts on, Ends on, Application deadline, Mode (on site,
-    online, hybrid; default on site), City, Country, Places, Participants,
-    Cancelled (yes/no), Published (yes/no), Slug.
-
-    Required: Title, Kind, Host and Starts on.
-
-    A row updates the exchange with its slug, else the one with the same
-    title, host and start date; by default it fills the exchange's empty
-    fields only (partners and fields of education too).
-    """
+    matching_help = gettext_lazy(
+        "A row updates the exchange with its slug, else the one with the same "
+        "title, host and start date; by default it fills the exchange's empty "
+        "fields only (partners and fields of education too)."
+    )
 
     required_headers = ("Title", "Kind", "Host", "Starts on")
     default_headers = {"kind": "Kind"}
@@ -67,26 +61,30 @@ class ExchangeResource(ResolverMixin, RecordResource):
         "external_url", "External link", aliases=("url", "link", "website")
     )
     agreement = column(
-        "agreement", "Agreement", Related(), readonly=True, aliases=("agreement ref",)
+        "agreement",
+        "Agreement",
+        Related(AGREEMENT),
+        readonly=True,
+        aliases=("agreement ref",),
     )
     host = column(
         "host",
         "Host",
-        Related(),
+        Related(INSTITUTION),
         readonly=True,
         aliases=("host institution", "organiser", "承办单位"),
     )
     partners = column(
         "partners",
         "Partners",
-        Related(),
+        Related(INSTITUTIONS),
         readonly=True,
         aliases=("partner institutions", "sending institutions"),
     )
     fields = column(
         "fields",
         "Fields of education",
-        Related(),
+        Related(FIELDS_OF_EDUCATION),
         readonly=True,
         aliases=("fields", "isced", "isced codes"),
     )
@@ -102,7 +100,12 @@ class ExchangeResource(ResolverMixin, RecordResource):
         Date(),
         aliases=("deadline", "报名截止日期"),
     )
-    mode = column("mode", "Mode", Choice(Exchange.Mode))
+    mode = column(
+        "mode",
+        "Mode",
+        Choice(Exchange.Mode),
+        help_text=gettext_lazy("default: on site"),
+    )
     city = column("city", "City", aliases=("town", "城市"))
     country = column("country", "Country", Country(), aliases=("国家 地区",))
     places = column("places", "Places", Integer(), aliases=("places offered",))
@@ -112,7 +115,14 @@ class ExchangeResource(ResolverMixin, RecordResource):
     )
     cancelled = column("cancelled", "Cancelled", Boolean())
     published = column("published", "Published", Boolean())
-    slug = column("slug", "Slug")
+    slug = column(
+        "slug",
+        "Slug",
+        help_text=gettext_lazy(
+            "as exported: a row with it updates that exchange (leave it blank "
+            "for a new one)"
+        ),
+    )
 
     class Meta(RecordResource.Meta):
         model = Exchange

@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Institution
 from ..models.institution import (
@@ -14,6 +15,8 @@ from ..models.institution import (
 )
 from .base import Conflict, RecordResource
 from .cells import (
+    EXPORTED_ONLY,
+    INSTITUTION,
     Boolean,
     Choice,
     Coordinate,
@@ -51,43 +54,23 @@ def _scripts(name: str) -> set[str]:
 
 
 class InstitutionResource(RecordResource):
-    """Institutions.
+    """Institutions. The columns, as the import page describes them, are
+    declared below (``column_help``); how rows are matched is
+    ``matching_help``. Name or Official name is required (the official name
+    then serves as name)."""
 
-    Columns (the export's headers; each also accepted under the field name,
-    e.g. ``erasmus_code``, and the field's label in the four languages):
-    Name (also: institution, English name, legal name, organisation name),
-    Name (Chinese), Name (Dutch), Name (French), Official name (also: 学校名称,
-    local name), Acronym (简称), Aliases, Kind (a kind's code or label, e.g.
-    school, conservatory), Level (e.g. higher vocational; also 专科, 本科,
-    中职), Country (an ISO code, an EU code such as EL or UK, XK for Kosovo,
-    or a short or official name in English, Chinese, Dutch or French; 国家;
-    a column "country code", "alpha_two_code" or "Country Cd" is read where
-    it is blank), Region (province, state-province, 省份), City (所在地),
-    Address (street), Latitude, Longitude, Website (website url, web_pages;
-    https is assumed without a scheme, and of several addresses the first is
-    kept; a column "domains" is read where it is blank), E-mail,
-    Erasmus code, SCHAC code, PIC, Other identifier (e.g. the Ministry of
-    Education's school code: 学校标识码, MoE code), Parent (an institution's
-    identifier or name), Successor (likewise), Year founded, Description
-    (and its Chinese, Dutch, French columns), Published (yes/no), Slug
-    (exported only).
-
-    Required: Name or Official name (the official name then serves as
-    name), Country and Kind, unless the import form gives defaults for them.
-
-    A row updates the institution with one of its identifiers (Erasmus code,
-    SCHAC code, PIC, other identifier), else the one with the same name in
-    the same country. A row whose identifier is that of an institution with
-    clearly another name (none of the row's names is one of the record's
-    names, official name or aliases, nor very similar to one) is not
-    imported: the preview lists it with both names, and nothing of the
-    record changes unless staff choose "Same institution" for the row in
-    the preview: the row then updates the record, and its names become the
-    record's aliases (the record's names stay). Rows that would add an
-    institution whose name is very similar to one in the same country are
-    flagged as likely duplicates in the preview (a warning; they can still
-    be imported).
-    """
+    matching_help = gettext_lazy(
+        "Name or Official name is required (the official name then serves as "
+        "the name). A row updates the institution with one of its identifiers "
+        "(Erasmus code, SCHAC code, PIC, other identifier), else the one with "
+        "the same name in the same country. A row whose identifier is that of "
+        "an institution with clearly another name is not imported unless you "
+        "choose “Same institution” for it in the preview: it then updates the "
+        "record, and its names become the record's aliases. Rows that would "
+        "add an institution like one already in the registry (the same "
+        "website, or a name alike in the same country and place) are flagged "
+        "as likely duplicates in the preview; they can still be imported."
+    )
 
     required_headers = ("Name", "Country", "Kind")
     default_headers = {"country": "Country", "kind": "Kind"}
@@ -173,8 +156,8 @@ class InstitutionResource(RecordResource):
         "Other identifier",
         aliases=("学校标识码", "标识码", "school code", "moe code", "identifier"),
     )
-    parent = column("parent", "Parent", Related(), readonly=True)
-    successor = column("successor", "Successor", Related(), readonly=True)
+    parent = column("parent", "Parent", Related(INSTITUTION), readonly=True)
+    successor = column("successor", "Successor", Related(INSTITUTION), readonly=True)
     year_founded = column(
         "year_founded", "Year founded", Integer(), aliases=("founded", "建校年份")
     )
@@ -182,7 +165,7 @@ class InstitutionResource(RecordResource):
         "description", "Description", multiline=True, aliases=("简介",)
     )
     published = column("published", "Published", Boolean())
-    slug = column("slug", "Slug", readonly=True)
+    slug = column("slug", "Slug", readonly=True, help_text=EXPORTED_ONLY)
 
     class Meta(RecordResource.Meta):
         model = Institution
