@@ -243,7 +243,12 @@ def run_as_cluster_owner(
 
 
 def port_is_free(port: int) -> bool:
+    """Whether nothing listens on ``port``. A port whose last connections
+    are closing (TIME_WAIT: the cluster was just stopped) is free for
+    PostgreSQL, which binds with SO_REUSEADDR, so it is for this check too;
+    without it a restarted cluster moved to another port now and then."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

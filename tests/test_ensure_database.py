@@ -203,3 +203,21 @@ def test_password_is_hidden_in_messages() -> None:
 
     assert "secret" not in shown
     assert shown.startswith("postgres://me@host:5432/db")
+
+
+def test_a_listening_port_is_taken_and_a_closing_one_is_free() -> None:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        assert not ensure_database.port_is_free(port)
+        # A connection that the server closes first leaves TIME_WAIT behind,
+        # as a stopped cluster does.
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _address = server.accept()
+        accepted.close()
+        client.close()
+    assert ensure_database.port_is_free(port)

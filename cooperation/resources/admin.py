@@ -22,6 +22,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 
 from .. import scoping
 from ..caching import public_data_changed
+from ..translation import HISTORY
 from .base import (
     ASK_ALWAYS,
     ASK_NEVER,
@@ -407,8 +408,7 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
         by the signed-in user): for records whose history keeps no
         many-to-many fields, which only saving row by row records (an
         agreement's or an exchange's fields of education)."""
-        model = self.get_import_resource_classes(request)[0]._meta.model
-        return not model.history.model._history_m2m_fields
+        return not HISTORY[self.get_import_resource_classes(request)[0]._meta.model]
 
     def bulk_kwargs(self, request, *, confirming: bool) -> dict:
         bulk = self.imports_in_bulk(request)
@@ -458,9 +458,25 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
             self.add_mapping_messages(request, context, result)
             self.add_conflict_choices(context, result)
             self.add_note_messages(request, result)
+            self.drop_blank_columns(result)
         elif result is not None:
             self.add_problems(request, context, result)
         return response
+
+    @staticmethod
+    def drop_blank_columns(result) -> None:
+        """Leave out of the preview the columns that no row shows anything
+        in: a file of six columns would show thirty, mostly empty, and a
+        preview of 10,000 rows three times the page for the browser."""
+        rows = [row for row in result.valid_rows() if row.diff]
+        kept = [
+            index
+            for index in range(len(result.diff_headers))
+            if any(row.diff[index] for row in rows)
+        ]
+        result.diff_headers = [result.diff_headers[index] for index in kept]
+        for row in rows:
+            row.diff = [row.diff[index] for index in kept]
 
     def add_problems(self, request, context, result) -> None:
         """What stops the import, for the page: the file's problems as

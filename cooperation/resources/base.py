@@ -225,10 +225,13 @@ class RecordResource(resources.Resource):
     """What the record resources share: headers, natural keys, validation
     without a query per row, bulk saving with history, relations.
 
-    ``bulk=True`` (the command line) saves in batches of 1,000 rows
-    (``writing.py``) and records their change history in one statement a
-    batch; the admin saves row by row with ``save()``, the history then
-    recorded by simple-history as for any edit, with the signed-in user."""
+    ``bulk=True`` (the command line, and the admin for institutions)
+    saves in batches of 1,000 rows (``writing.py``) and records their change
+    history in one statement a batch, with the user given; a bulk
+    ``preview`` (the admin's first step) writes nothing. Otherwise (the
+    admin, for agreements and exchanges) rows are saved one by one with
+    ``save()``, the history then recorded by simple-history as for any edit,
+    with the signed-in user."""
 
     #: Headers that must be present (or given a default).
     required_headers: tuple[str, ...] = ()
@@ -1096,7 +1099,7 @@ class RecordResource(resources.Resource):
             result.mapping_saved_on = self.saved_mapping.saved_on
         result.declined_conflicts = tuple(sorted(self.declined.items()))
 
-    # Bulk saving (command line) ---------------------------------------------
+    # Bulk saving (command line, admin) --------------------------------------
 
     def assign_slugs(self, instances) -> None:
         """What ``Record.save()`` does for one record, for many at once."""
