@@ -416,7 +416,10 @@ def test_admin_preview_shows_the_conflict_side_by_side_and_confirm_skips_it(
         ">Institut Paul Bocuse</a>",
     ):
         assert text in conflict_table
-    assert "Not imported (identifier of another institution)" in page
+    assert (
+        "Another institution's identifier: left out unless you choose "
+        "“Same institution” above" in page
+    )
     assert "1 new, 0 updated, 0 unchanged or blank." in page
 
     form = preview.context["confirm_form"]
