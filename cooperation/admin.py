@@ -1086,15 +1086,28 @@ class FieldOfEducationAdmin(HistoryAdmin, TranslationAdmin):
 @admin.register(Interest)
 class InterestAdmin(RecordExportMixin, ScopedAdminMixin, HistoryAdmin):
     resource_classes = [InterestResource]
-    list_display = ("created", "name", "email", "organisation", "exchange", "status")
+    list_display = (
+        "created",
+        "name",
+        "email",
+        "organisation",
+        "exchange",
+        "status",
+        "notification_failed",
+    )
     list_editable = ("status",)
-    list_filter = ("status", ("created", admin.DateFieldListFilter), "exchange__kind")
+    list_filter = (
+        "status",
+        "notification_failed",
+        ("created", admin.DateFieldListFilter),
+        "exchange__kind",
+    )
     search_fields = ("name", "email", "organisation", "exchange__title_en")
     ordering = ("-created",)
     date_hierarchy = "created"
     list_select_related = ("exchange",)
     autocomplete_fields = ("exchange",)
-    readonly_fields = ("created", "updated")
+    readonly_fields = ("created", "updated", "notification_failed")
     actions = ["mark_answered", "mark_spam"]
     fields = (
         "exchange",
@@ -1104,6 +1117,7 @@ class InterestAdmin(RecordExportMixin, ScopedAdminMixin, HistoryAdmin):
         "message",
         "consent",
         "status",
+        "notification_failed",
         "created",
         "updated",
     )

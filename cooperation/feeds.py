@@ -10,7 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.db import connection, transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -142,6 +142,26 @@ def _translated(field: str) -> Coalesce:
     )
 
 
+def invalid_filters_response(filterset) -> HttpResponse:
+    """400, in plain text: which filters of the address are not valid, why,
+    and what to do."""
+    lines = [
+        _(
+            "This export was not made: some filters in its address are not "
+            "valid. Correct or remove them (the catalog page shows the same "
+            "filters with these messages) and download again."
+        ),
+        "",
+    ]
+    for name, errors in filterset.form.errors.items():
+        field = filterset.form.fields.get(name)
+        label = f"{field.label} ({name})" if field else name
+        lines += [f"{label}: {error}" for error in errors]
+    return HttpResponseBadRequest(
+        "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
+    )
+
+
 def exchange_csv(request):
     """CSV of the catalog's current result in the catalog's order, streamed
     from server-side cursors so that size does not matter: a million rows in
@@ -152,7 +172,9 @@ def exchange_csv(request):
 
     A failure while streaming is logged and raised again, so that the server
     drops the connection without the last chunk of its chunked response: the
-    client sees an incomplete download, never a short file with status 200."""
+    client sees an incomplete download, never a short file with status 200.
+    Filters that are not valid answer 400 with the reasons, not a file of
+    rows that were not asked for."""
     columns = (
         _translated("title"),
         "kind",
@@ -169,6 +191,9 @@ def exchange_csv(request):
     filterset = ExchangeFilter(
         request.GET, queryset=Exchange.objects.public(), request=request
     )
+    if not filterset.is_valid():
+        # A file of other rows than asked for would pass for the answer.
+        return invalid_filters_response(filterset)
     # The catalog's pages in their order: parts that each read an index in
     # order, so that rows flow at once instead of after a sort of them all.
     parts = [

@@ -97,6 +97,14 @@ class SearchFilterSet(django_filters.FilterSet):
         label=_("Search"),
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search"}),
+        # Refused by the form (PostgreSQL cannot compare text holding it): the
+        # catalog then shows this under the box and ignores the search.
+        error_messages={
+            "null_characters_not_allowed": _(
+                "The search text contains a null character (U+0000), which "
+                "cannot be searched for. Remove it and search again."
+            )
+        },
     )
     SORTS: dict[str, tuple[str, ...]] = {}
 

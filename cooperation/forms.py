@@ -37,6 +37,28 @@ class InterestForm(forms.ModelForm):
             "message": _("Message"),
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+        # The limits are the model's (Interest.message: 5,000 characters).
+        error_messages = {
+            "name": {
+                "max_length": _(
+                    "Your name can have at most %(limit_value)d characters; this "
+                    "one has %(show_value)d. Please shorten it."
+                )
+            },
+            "organisation": {
+                "max_length": _(
+                    "The organisation's name can have at most %(limit_value)d "
+                    "characters; this one has %(show_value)d. Please shorten it."
+                )
+            },
+            "message": {
+                "max_length": _(
+                    "The message can have at most %(limit_value)d characters; "
+                    "this one has %(show_value)d. Please shorten it: the "
+                    "organisers will ask for more if they need it."
+                )
+            },
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

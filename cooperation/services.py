@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import logging
 from collections import Counter
 
 from django.conf import settings
@@ -27,6 +28,8 @@ from .models import (
     User,
 )
 from .models.institution import IDENTIFIER_FIELDS, NAME_COLUMNS
+
+logger = logging.getLogger(__name__)
 
 
 def interest_rate_exceeded(*, email: str, client_address: str) -> bool:
@@ -58,8 +61,12 @@ def interest_register(
     return interest
 
 
-def interest_notify(*, interest: Interest) -> None:
-    """E-mail the exchange's contact (or the host's, or the site managers)."""
+def interest_notify(*, interest: Interest) -> bool:
+    """E-mail the exchange's contact (or the host's, or the site managers);
+    whether it went out. A failure (the mail server unreachable, a refused
+    address) fails no request: it is logged, without addresses or texts, and
+    marked on the registration, for staff and for
+    ``interest_notifications_retry`` (a query when the mark changes)."""
     exchange = interest.exchange
     recipient = exchange.contact_email or exchange.host.email
     admin_url = settings.SITE_URL + reverse(
@@ -76,16 +83,52 @@ def interest_notify(*, interest: Interest) -> None:
             "cooperation/email/interest_body.txt",
             {"interest": interest, "exchange": exchange, "admin_url": admin_url},
         )
-    if recipient:
-        send_mail(
-            subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [recipient],
-            fail_silently=False,
+    try:
+        if recipient:
+            send_mail(
+                subject,
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [recipient],
+                fail_silently=False,
+            )
+        else:
+            mail_managers(subject, body)
+    except OSError as error:  # smtplib's errors, refused connections, timeouts
+        # The exception's text may hold the addresses: only its type is logged.
+        logger.error(
+            "E-mailing interest registration %s to the organisers failed (%s); "
+            "send_interest_notifications will try again.",
+            interest.pk,
+            type(error).__name__,
         )
+        failed = True
     else:
-        mail_managers(subject, body)
+        failed = False
+    if failed != interest.notification_failed:
+        # Not save(): the mark is no change of the registration's history.
+        Interest.objects.filter(pk=interest.pk).update(notification_failed=failed)
+        interest.notification_failed = failed
+    return not failed
+
+
+def interest_notifications_retry() -> tuple[int, int]:
+    """E-mail again each registration whose notification failed (spam
+    aside), oldest first; how many went out and how many failed again
+    (queries)."""
+    sent = failed = 0
+    pending = (
+        Interest.objects.filter(notification_failed=True)
+        .exclude(status=Interest.Status.SPAM)
+        .select_related("exchange__host")
+        .order_by("created", "pk")
+    )
+    for interest in pending:
+        if interest_notify(interest=interest):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
 
 
 def agreement_renew(*, agreement: Agreement) -> Agreement:

@@ -4,6 +4,8 @@ One module for every environment: deployments differ only by environment
 variables (see README.md, "Configuration").
 """
 
+import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -45,6 +47,21 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number.") from error
 
 
+def env_networks(name: str, default: str = "") -> list:
+    """Read a comma-separated list of IP addresses or networks (CIDR)."""
+    try:
+        return [
+            ipaddress.ip_network(item, strict=False)
+            for item in env_list(name, default)
+            if item
+        ]
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"{name} must list IP addresses or networks such as 10.0.0.0/8, "
+            f"separated by commas: {error}."
+        ) from error
+
+
 DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -78,9 +95,13 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "cooperation",
+    # Sign-in lockout; registers its attempts on the admin (staff unlock there).
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of a request carries its id.
+    "cooperation.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,6 +114,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Records the signed-in user on every history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cooperation.urls"
@@ -130,7 +153,10 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation."
         "UserAttributeSimilarityValidator"
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -199,6 +225,9 @@ DOCUMENT_ROOT = Path(
     os.environ.get("DJANGO_DOCUMENT_ROOT", BASE_DIR / "var" / "documents")
 )
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+# Width times height of the largest logo accepted (a 17 KB PNG can hold 144
+# megapixels, which decoding would need hundreds of MB of memory for).
+LOGO_MAX_PIXELS = env_int("LOGO_MAX_PIXELS", 4000 * 4000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -248,9 +277,82 @@ MANAGERS = [("Registry", os.environ.get("DJANGO_MANAGER_EMAIL", "registry@localh
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 
+# HTTPS behind a reverse proxy (README, "Production"). The proxy ends TLS and
+# says so in X-Forwarded-Proto; believing it is safe only because gunicorn
+# listens on 127.0.0.1 (gunicorn.conf.py) and the proxy overwrites the header.
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY")
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+# Only needed when the browser's address differs from the Host the proxy
+# passes on (e.g. "https://registry.example.org").
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(
+        f"DJANGO_HSTS_SECONDS must be 0 (off) or more, not {SECURE_HSTS_SECONDS}."
+    )
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+# Proxies whose X-Forwarded-For is believed (cooperation/security.py:
+# client_address); a proxy on this machine by default behind a TLS proxy.
+TRUSTED_PROXIES = env_networks(
+    "DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1" if BEHIND_TLS_PROXY else ""
+)
+
+# A staff session ends after this long without a request (each request
+# starts the time again).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
+if SESSION_COOKIE_AGE < 60:
+    raise ImproperlyConfigured(
+        f"SESSION_IDLE_SECONDS must be at least 60, not {SESSION_COOKIE_AGE}."
+    )
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Sign-in lockout (django-axes): this many wrong passwords for one user name
+# from one address lock that pair out for the cool-off time; a right password
+# clears the count. Staff unlock early by deleting the access attempts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= datetime.timedelta(0):
+    raise ImproperlyConfigured(
+        "AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1, not "
+        f"{AXES_FAILURE_LIMIT} and {AXES_COOLOFF_TIME.total_seconds() // 60:.0f}."
+    )
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cooperation.security.client_address"
+AXES_LOCKOUT_CALLABLE = "cooperation.security.lockout_response"
+
+# One JSON object a line with the request's id (cooperation/logs.py), or the
+# plain text of development.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "cooperation.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "cooperation.logs.JsonFormatter"},
+        "text": {
+            "()": "cooperation.logs.TextFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from . import feeds, views
+from . import feeds, media, views
 from .caching import public_page
 from .sitemaps import SITEMAPS
 
@@ -89,7 +89,11 @@ urlpatterns += [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded logos, served by the app whether debugging or not (media.py).
+urlpatterns += [
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+        media.media_file,
+        name="media-file",
+    )
+]

@@ -8,7 +8,7 @@ import re
 from django.contrib import messages
 from django.db.models import CharField, Count, Prefetch, Value
 from django.db.models.functions import Coalesce, ExtractYear, NullIf, Substr
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from .models import (
     Institution,
 )
 from .paginators import CatalogPaginator
+from .security import client_address
 from .structured_data import exchange_jsonld, institution_jsonld
 
 HOME_ROWS = 6
@@ -172,15 +173,17 @@ def institution_suggestions(request):
 
 
 class ExchangeDetailView(DetailView):
-    queryset = (
-        Exchange.objects.public()
-        .with_state()
-        .select_related("host", "agreement")
-        .prefetch_related(
-            Prefetch("partners", queryset=Institution.objects.public()),
-            "fields",
+    def get_queryset(self):
+        # Made for each request: the state depends on the day.
+        return (
+            Exchange.objects.public()
+            .with_state()
+            .select_related("host", "agreement")
+            .prefetch_related(
+                Prefetch("partners", queryset=Institution.objects.public()),
+                "fields",
+            )
         )
-    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -193,7 +196,7 @@ class ExchangeDetailView(DetailView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         form = InterestForm(request.POST)
-        address = request.META.get("REMOTE_ADDR", "")
+        address = client_address(request)
         if form.is_valid() and services.interest_rate_exceeded(
             email=form.cleaned_data["email"], client_address=address
         ):
@@ -259,11 +262,13 @@ class InstitutionDetailView(DetailView):
 
 
 class AgreementDetailView(DetailView):
-    queryset = (
-        Agreement.objects.public()
-        .with_state()
-        .prefetch_related(public_parties(), "fields", "exchange_kinds")
-    )
+    def get_queryset(self):
+        # Made for each request: the state depends on the day.
+        return (
+            Agreement.objects.public()
+            .with_state()
+            .prefetch_related(public_parties(), "fields", "exchange_kinds")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -521,6 +526,9 @@ def robots_txt(request):
 def document_file(request, name: str):
     """A document by its stored file name (the URL its storage gives, as in
     the admin), with the same permission check as ``document_download``."""
+    if "\x00" in name:
+        # No stored name has one, and PostgreSQL refuses to compare with it.
+        raise Http404("No document has this name.")
     document = get_object_or_404(AgreementDocument, file=name)
     return document_download(request, pk=document.pk)
 
@@ -535,8 +543,11 @@ def document_download(request, pk: int):
     else:
         documents = documents.public()
     document = get_object_or_404(documents, pk=pk)
+    # A download, not a page of this site: whatever a PDF holds runs, if at
+    # all, in the reader's own viewer, never in the site's origin.
     return FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",
+        as_attachment=True,
         filename=f"{document.agreement.slug}-{document.pk}.pdf",
     )

@@ -14,8 +14,10 @@ official names, identifiers, coordinates, a few blank lines), migrates an
 empty database, then times three imports of it through the command, as a
 user would run them: the first (every row new), the same file again (every
 row unchanged) and a file where every row changes its city (every row an
-update). It prints rows per second; it asserts nothing. Results are recorded
-in docs/benchmarks.md.
+update). It prints rows per second and the processor time of the command
+and of its database connection (when the server runs on this machine: on a
+busy machine these vary less than the elapsed time); it asserts nothing.
+Results are recorded in docs/benchmarks.md.
 """
 
 import argparse
@@ -114,6 +116,22 @@ def institutions_csv(rows: int, *, city_suffix: str = "") -> bytes:
     return output.getvalue().encode()
 
 
+def database_cpu() -> float | None:
+    """Processor seconds used so far by this connection's server process,
+    when the server runs on this machine (Linux); else None."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # after the command's name
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def timed_import(
     path: Path, label: str, rows: int, *options: str, profile: bool = False
 ) -> None:
@@ -121,6 +139,7 @@ def timed_import(
 
     out = io.StringIO()
     profiler = cProfile.Profile() if profile else None
+    database_before, python_before = database_cpu(), time.process_time()
     started = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -132,6 +151,10 @@ def timed_import(
     elapsed = time.perf_counter() - started
     say(f"{label}: {rows:,} rows in {elapsed:.1f} s, {rows / elapsed:,.0f} rows/s")
     say("    " + out.getvalue().strip().splitlines()[-1])
+    python = time.process_time() - python_before
+    database = database_cpu()
+    database = "unknown" if database is None else f"{database - database_before:.1f} s"
+    say(f"    processor time: the command {python:.1f} s, its database {database}")
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
 

@@ -1,9 +1,11 @@
 """Test data helpers: each makes a valid record; keyword arguments override."""
 
 import datetime
+import io
 import itertools
 
 from django.contrib.auth.models import Group
+from pypdf import PdfWriter
 
 from cooperation.models import (
     Agreement,
@@ -76,7 +78,15 @@ def field(code: str) -> FieldOfEducation:
     return FieldOfEducation.objects.get(code=code)
 
 
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def pdf_bytes(writer: PdfWriter | None = None) -> bytes:
+    """A PDF as pypdf writes it (one blank A4 page unless ``writer`` is
+    given): documents are checked by parsing them."""
+    if writer is None:
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = pdf_bytes()

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.views.defaults import server_error
 from icalendar import Calendar
 
-from cooperation.models import AgreementDocument, Interest
+from cooperation.models import Agreement, AgreementDocument, Exchange, Interest
 from tests.factories import (
     PDF_BYTES,
     field,
@@ -613,3 +613,34 @@ def test_document_file_urls_check_permission_too(client, world, viewer):
     assert client.get(staff_only).status_code == 404
     client.force_login(viewer)
     assert client.get(staff_only).status_code == 200
+
+
+def test_detail_pages_give_the_state_of_the_day_of_the_request(
+    client, world, time_machine
+):
+    """A worker that runs for weeks shows each exchange's and agreement's
+    state on the day of the request, not on the day it started."""
+    exchange = make_exchange(
+        host=world["ap"],
+        starts_on=datetime.date(2027, 7, 1),
+        ends_on=datetime.date(2027, 7, 31),
+    )
+    agreement = make_agreement(
+        parties=[world["ap"], world["shcm"]],
+        valid_from=datetime.date(2027, 7, 1),
+        expires_on=datetime.date(2027, 7, 31),
+    )
+    before = client.get(exchange.get_absolute_url())
+    assert before.context["object"].state == Exchange.State.PLANNED
+    assert "interest-form" in before.text
+    assert client.get(agreement.get_absolute_url()).context["object"].state == (
+        Agreement.State.UPCOMING
+    )
+    time_machine.move_to(datetime.datetime(2027, 9, 1, 10, 0, tzinfo=datetime.UTC))
+    cache.clear()
+    after = client.get(exchange.get_absolute_url())
+    assert after.context["object"].state == Exchange.State.COMPLETED
+    assert "interest-form" not in after.text
+    assert client.get(agreement.get_absolute_url()).context["object"].state == (
+        Agreement.State.EXPIRED
+    )

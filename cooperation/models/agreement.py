@@ -1,4 +1,5 @@
 import datetime
+import os
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -8,6 +9,9 @@ from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from .. import search as full_text
 from ..storage import document_storage
@@ -345,8 +349,51 @@ class AgreementParty(models.Model):
         return f"{self.institution} ({self.get_role_display()})"
 
 
+#: What makes a PDF act when it is opened, and how to say it: the keys of
+#: scripts and automatic actions, and the types (``/S``) of dangerous actions.
+PDF_ACTIVE_KEYS = {
+    "/JS": _("JavaScript"),
+    "/JavaScript": _("JavaScript"),
+    "/AA": _("actions that run by themselves"),
+}
+PDF_ACTIVE_ACTIONS = {
+    "/JavaScript": _("JavaScript"),
+    "/Launch": _("an action that starts a program"),
+}
+
+
+def pdf_active_content(reader: PdfReader) -> tuple[str, str] | None:
+    """The first key (or action type) of ``reader``'s document that would
+    run something in a viewer, and its description; None if there is none.
+    Walks every object reachable from the trailer (the catalog's
+    /OpenAction and /Names, pages, annotations, form fields), each once."""
+    seen = set()
+    stack = [reader.trailer]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):  # streams too
+            for key, value in dict.items(item):
+                if key in PDF_ACTIVE_KEYS:
+                    return key, PDF_ACTIVE_KEYS[key]
+                if key == "/S":
+                    kind = value.get_object()
+                    if kind in PDF_ACTIVE_ACTIONS:
+                        return str(kind), PDF_ACTIVE_ACTIONS[kind]
+                stack.append(value)
+        elif isinstance(item, ArrayObject):
+            stack.extend(list.__iter__(item))
+    return None
+
+
 def validate_pdf(file) -> None:
-    """Refuse files that are not PDFs (by content) or are too large."""
+    """Refuse files that are too large, that are not PDFs (they must start
+    as one and parse with pypdf), that cannot be checked (encrypted) or
+    that hold JavaScript or actions that run or launch something."""
     if file.size > settings.DOCUMENT_MAX_BYTES:
         raise ValidationError(
             _("The file is %(size)s MB; the limit is %(limit)s MB."),
@@ -356,14 +403,57 @@ def validate_pdf(file) -> None:
                 "limit": f"{settings.DOCUMENT_MAX_BYTES / 1_048_576:.0f}",
             },
         )
+    name = os.path.basename(file.name or "")
     position = file.tell() if hasattr(file, "tell") else 0
     file.seek(0)
-    head = file.read(1024)
-    file.seek(position)
-    if b"%PDF-" not in head:
+    try:
+        # At the very start: a page or a program carrying a PDF after its own
+        # header is not a PDF, whatever a lenient reader makes of it.
+        if file.read(5) != b"%PDF-":
+            raise ValidationError(
+                _("This file is not a PDF. Upload the document as a PDF file."),
+                code="not_pdf",
+            )
+        file.seek(0)
+        try:
+            reader = PdfReader(file)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise FileNotDecryptedError("a password is needed")
+            active = pdf_active_content(reader)
+            len(reader.pages)
+        except (FileNotDecryptedError, DependencyError) as error:
+            raise ValidationError(
+                _(
+                    "The file “%(name)s” is encrypted or protected by a password, "
+                    "so its contents cannot be checked. Save or print it again as "
+                    "a PDF without a password and upload that."
+                ),
+                code="pdf_encrypted",
+                params={"name": name},
+            ) from error
+        except Exception as error:  # whatever a malformed upload makes pypdf raise
+            raise ValidationError(
+                _(
+                    "The file “%(name)s” starts like a PDF but cannot be read as "
+                    "one (%(reason)s). Export or print the document to PDF again "
+                    "and upload the new file."
+                ),
+                code="pdf_unreadable",
+                params={"name": name, "reason": str(error) or type(error).__name__},
+            ) from error
+    finally:
+        file.seek(position)
+    if active:
+        key, what = active
         raise ValidationError(
-            _("This file is not a PDF. Upload the document as a PDF file."),
-            code="not_pdf",
+            _(
+                "The file “%(name)s” contains %(what)s (%(key)s), which a PDF "
+                "viewer could run when the document is opened, so it is not "
+                "accepted. Export or print the document again as a plain PDF, "
+                "without scripts or actions, and upload that."
+            ),
+            code="pdf_active_content",
+            params={"name": name, "what": what, "key": key},
         )
 
 

@@ -1,7 +1,8 @@
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class InterestQuerySet(models.QuerySet):
@@ -28,13 +29,25 @@ class Interest(models.Model):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     organisation = models.CharField(_("organisation"), max_length=255, blank=True)
-    message = models.TextField(_("message"), blank=True)
+    # Limits for what the public types (forms enforce them): a name, an
+    # organisation and a message, not a document.
+    message = models.TextField(_("message"), max_length=5000, blank=True)
     consent = models.BooleanField(
         _("consent to be contacted"),
         help_text=_("The visitor agreed to be contacted about this exchange."),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    notification_failed = models.BooleanField(
+        _("e-mail to the organisers failed"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "E-mailing this registration to the exchange's contact failed (for "
+            "example, the mail server could not be reached). The daily command "
+            "send_interest_notifications tries again and clears this mark."
+        ),
     )
     created = models.DateTimeField(_("received"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -56,4 +69,9 @@ class Interest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} – {self.exchange}"
+        try:
+            exchange = str(self.exchange)
+        except ObjectDoesNotExist:
+            # A history entry outlives its exchange (the dashboard lists it).
+            exchange = gettext("deleted exchange %(id)s") % {"id": self.exchange_id}
+        return f"{self.name} – {exchange}"

@@ -29,7 +29,7 @@ from .cells import (
     header_key,
     is_blank,
 )
-from .writing import insert_rows, record_history, update_rows
+from .writing import insert_rows, merge_pending_entries, record_history, update_rows
 
 # How many matched records are loaded at once when rows update them.
 PREFETCH = 500
@@ -293,6 +293,9 @@ class RecordResource(resources.Resource):
         #: Whether rows that add a record are compared with the registry's
         #: for likely duplicates (not when confirming: the preview showed them).
         self.look_for_duplicates = look_for_duplicates
+        #: Whether the bulk path wrote rows (``after_import`` then tidies the
+        #: indexes: ``writing.merge_pending_entries``).
+        self.wrote_rows = False
         self.header_labels: dict[str, str] = {}
         self.row_errors: dict[int, dict[str, list[str]]] = defaultdict(dict)
         self.row_duplicates: dict[int, list[tuple[str, str]]] = {}
@@ -837,8 +840,29 @@ class RecordResource(resources.Resource):
         instance._import_before = None if new else self.snapshot(instance)
         instance._import_relations = {}
 
-    def snapshot(self, instance) -> dict:
-        return {name: getattr(instance, name) for name in self.attnames}
+    def snapshot(self, instance) -> tuple:
+        """The values of the record's columns as they are stored on it
+        (``stored_attributes``), to compare before and after a row."""
+        return tuple(map(instance.__dict__.get, self.stored_attributes))
+
+    def changed_columns(self, instance) -> frozenset[str]:
+        """The columns of ``instance`` that the row changed."""
+        changed = {
+            name
+            for name, after, before in zip(
+                self.stored_attributes,
+                self.snapshot(instance),
+                instance._import_before,
+                strict=True,
+            )
+            if after != before
+        }
+        translated = {
+            original
+            for original, parts in self.translations.items()
+            if not changed.isdisjoint(parts)
+        }
+        return frozenset(changed | translated)
 
     # What every row needs, worked out once per import (the per-row cost is
     # what makes a file of 100,000 rows slow or fast).
@@ -850,6 +874,26 @@ class RecordResource(resources.Resource):
             for field in self._meta.model._meta.concrete_fields
             if not derived_by_database(field)
         )
+
+    @cached_property
+    def translations(self) -> dict[str, tuple[str, ...]]:
+        """The model's translated fields (modeltranslation's originals, such
+        as ``name``), each with the fields of its translations, which hold
+        its value in every language."""
+        translations = defaultdict(list)
+        for field in self._meta.model._meta.concrete_fields:
+            original = getattr(field, "translated_field", None)
+            if original is not None:
+                translations[original.attname].append(field.attname)
+        return {name: tuple(fields) for name, fields in translations.items()}
+
+    @cached_property
+    def stored_attributes(self) -> tuple[str, ...]:
+        """The attributes that hold the record's column values: a translated
+        field's value is made of its translations' (read through its
+        descriptor, it resolves the language each time), and a country's is
+        its code (read through its descriptor, it makes a Country object)."""
+        return tuple(name for name in self.attnames if name not in self.translations)
 
     @cached_property
     def model_columns(self) -> tuple:
@@ -1010,13 +1054,16 @@ class RecordResource(resources.Resource):
             # Only the fields the file sets: the others are as they were (or
             # their defaults). The country widget checked the country already:
             # Django's check walks the 250 choices, the slowest of them all.
-            checked = ["country"] if getattr(instance, "country", None) else []
+            # (The stored code: the field's descriptor makes a Country object.)
+            checked = ["country"] if instance.__dict__.get("country") else []
             instance.full_clean(
                 exclude=[
                     *(import_validation_errors or {}),
                     *self.fields_not_in_file,
                     "slug",
                     *checked,
+                    # Checked as their translations (name as name_en, …).
+                    *self.translations,
                 ],
                 validate_unique=False,
                 validate_constraints=False,
@@ -1098,6 +1145,8 @@ class RecordResource(resources.Resource):
         if self.saved_mapping is not None:
             result.mapping_saved_on = self.saved_mapping.saved_on
         result.declined_conflicts = tuple(sorted(self.declined.items()))
+        if self.wrote_rows:
+            merge_pending_entries(self._meta.model)
 
     # Bulk saving (command line, admin) --------------------------------------
 
@@ -1133,6 +1182,7 @@ class RecordResource(resources.Resource):
             for instance in self.create_instances:
                 instance.created = instance.updated = now
             insert_rows(model, self.create_instances)
+            self.wrote_rows = True
             record_history(
                 model,
                 [instance.pk for instance in self.create_instances],
@@ -1158,15 +1208,10 @@ class RecordResource(resources.Resource):
             by_columns = defaultdict(list)
             for instance in self.update_instances:
                 instance.updated = now
-                before = instance._import_before
-                changed = frozenset(
-                    name
-                    for name, value in self.snapshot(instance).items()
-                    if value != before[name]
-                )
-                by_columns[changed].append(instance)
+                by_columns[self.changed_columns(instance)].append(instance)
             for changed, instances in by_columns.items():
                 update_rows(model, instances, changed)
+                self.wrote_rows = True
             record_history(
                 model,
                 [instance.pk for instance in self.update_instances],

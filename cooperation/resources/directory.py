@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.db.models import F, Func
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from ..identifiers import normalize_erasmus_code
@@ -36,8 +37,9 @@ class InstitutionDirectory:
         self.by_identifier = {field: {} for field in IDENTIFIER_FIELDS}
         #: (key of the name, country) -> the institutions so named.
         self.by_name_country = defaultdict(list)
-        self.by_any_name = defaultdict(set)
         self.names = {}
+        #: Each institution's names (``by_any_name``, built when first used).
+        self.all_texts: dict[int, tuple[str, ...]] = {}
         #: The keys of every name of each institution, aliases and acronym
         #: included.
         self.all_names: dict[int, set[str]] = {}
@@ -48,26 +50,32 @@ class InstitutionDirectory:
         def key(column):
             return Func(F(column), function="cooperation_name_key")
 
-        rows = Institution.objects.annotate(
-            name_key=key("name_en"),
-            acronym_key=key("acronym"),
-            region_key=key("region"),
-            city_key=key("city"),
-        ).values_list(
-            "pk",
-            "name_en",
-            "country",
-            "name_key",
-            "name_keys",
-            "acronym_key",
-            "region_key",
-            "city_key",
-            *IDENTIFIER_FIELDS,
-            "name_zh_hans",
-            "name_nl",
-            "name_fr",
-            "official_name",
-            "acronym",
+        # Without modeltranslation's rewriting: it would resolve fallbacks
+        # for each row of a values list that names its columns already.
+        rows = (
+            Institution.objects.rewrite(False)
+            .annotate(
+                name_key=key("name_en"),
+                acronym_key=key("acronym"),
+                region_key=key("region"),
+                city_key=key("city"),
+            )
+            .values_list(
+                "pk",
+                "name_en",
+                "country",
+                "name_key",
+                "name_keys",
+                "acronym_key",
+                "region_key",
+                "city_key",
+                *IDENTIFIER_FIELDS,
+                "name_zh_hans",
+                "name_nl",
+                "name_fr",
+                "official_name",
+                "acronym",
+            )
         )
         for (
             pk,
@@ -89,10 +97,19 @@ class InstitutionDirectory:
             if name_key:
                 self.by_name_country[(name_key, country)].append(pk)
             self.countries.add(country)
-            for text in {normalized(text) for text in (name, *others) if text}:
-                self.by_any_name[text].add(pk)
+            self.all_texts[pk] = (name, *others)
             self.all_names[pk] = {*name_keys, acronym_key} - {"", None}
             self.places[pk] = (region_key or "", city_key or "")
+
+    @cached_property
+    def by_any_name(self) -> dict[str, set[int]]:
+        """Each ``normalized`` name, official name or acronym -> the
+        institutions so named."""
+        by_name = defaultdict(set)
+        for pk, texts in self.all_texts.items():
+            for text in {normalized(text) for text in texts if text}:
+                by_name[text].add(pk)
+        return by_name
 
     @staticmethod
     def identifiers(values: dict) -> dict[str, str]:

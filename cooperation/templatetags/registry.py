@@ -21,9 +21,12 @@ def language_alternates(context) -> list[dict]:
     """The current page (path and filters) in every language."""
     request = context["request"]
     current = context.get("LANGUAGE_CODE")
+    # A path of this site, whatever was asked: "//evil.example/x/" (a 404)
+    # would otherwise become a link to another site.
+    path = "/" + request.get_full_path().lstrip("/")
     alternates = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(request.get_full_path(), code)
+        url = translate_url(path, code)
         alternates.append(
             {
                 "code": code,
