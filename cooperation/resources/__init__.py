@@ -115,6 +115,7 @@ def records_import(
     mapping: dict[str, str] | None = None,
     progress=None,
     progress_every: int = 1000,
+    leave_out_errors: bool = False,
 ) -> tuple[str, results.Result]:
     """Import a CSV or XLSX file's records in bulk, with their history, in
     one transaction that is rolled back on any error (or when ``dry_run``).
@@ -127,7 +128,9 @@ def records_import(
     (``model``, guessed from the headers when None) and the import's result;
     raises ``UnreadableFile`` for a file that is neither CSV nor XLSX, or
     empty, and ``MappingError`` for a mapping that names a column the file
-    lacks or a field the records lack."""
+    lacks or a field the records lack. With ``leave_out_errors``, the rows
+    without errors are imported and those with errors left out (a file
+    error still saves nothing)."""
     try:
         dataset = format_for(file_name, data).create_dataset(data)
     except Exception as error:  # noqa: BLE001 - whatever the reader's error
@@ -149,7 +152,7 @@ def records_import(
             dataset,
             dry_run=dry_run,
             use_transactions=True,
-            rollback_on_validation_errors=True,
+            rollback_on_validation_errors=not leave_out_errors,
             file_name=file_name.rsplit("/", 1)[-1],
         )
         if not dry_run:  # written in bulk, without the records' save()

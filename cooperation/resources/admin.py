@@ -281,6 +281,10 @@ class RecordConfirmImportForm(ConfirmImportForm):
         self.fields["conflicts"] = forms.CharField(
             widget=forms.HiddenInput, required=False
         )
+        # The preview offered to import the rows without errors.
+        self.fields["leave_out_errors"] = forms.BooleanField(
+            widget=forms.HiddenInput, required=False
+        )
 
     def clean_conflicts(self) -> dict[int, tuple[int, str]]:
         """The rows the preview showed as conflicts that staff said are the
@@ -454,14 +458,36 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
         result = context.get("result")
         if self.mapping_step(request, response, context, result):
             return response
+        if result is not None and "confirm_form" not in context:
+            self.add_problems(request, context, result)
+            self.offer_leaving_out_errors(request, context, result)
         if result is not None and "confirm_form" in context:
             self.add_mapping_messages(request, context, result)
             self.add_conflict_choices(context, result)
             self.add_note_messages(request, result)
             self.drop_blank_columns(result)
-        elif result is not None:
-            self.add_problems(request, context, result)
         return response
+
+    def offer_leaving_out_errors(self, request, context, result) -> None:
+        """When only some rows have errors, and the file as a whole none, a
+        confirm that imports the other rows and leaves those out (a real
+        list has a few rows no one can correct: a country that no longer
+        exists, a broken address)."""
+        rows_with_errors = len(result.invalid_rows) + len(result.row_errors())
+        if (
+            result.has_errors()
+            or not rows_with_errors
+            or not (result.totals["new"] or result.totals["update"])
+            or context["form"].errors
+        ):
+            return
+        import_form = self.create_import_form(request)
+        if not import_form.is_valid():
+            return
+        confirm_form = self.create_confirm_form(request, import_form=import_form)
+        confirm_form.initial["leave_out_errors"] = True
+        context["confirm_form"] = confirm_form
+        context["rows_with_errors"] = rows_with_errors
 
     @staticmethod
     def drop_blank_columns(result) -> None:
@@ -612,7 +638,19 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
             )
 
     def process_result(self, result, request):
-        if not (result.has_errors() or result.has_validation_errors()):
+        leaving_out = getattr(request, "import_leaves_out_errors", False)
+        if leaving_out and not result.has_errors() and result.has_validation_errors():
+            rows = len(result.invalid_rows) + len(result.row_errors())
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s row with errors was left out, as the preview showed.",
+                    "%(count)s rows with errors were left out, as the preview showed.",
+                    rows,
+                )
+                % {"count": rows},
+            )
+        if leaving_out or not (result.has_errors() or result.has_validation_errors()):
             # Rows confirmed as the same institution but left out all the
             # same (the record changed since the preview...).
             for _line, message in result.declined_conflicts:
@@ -640,10 +678,17 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
         )
 
     def get_import_data_kwargs(self, **kwargs):
+        form, request = kwargs.get("form"), kwargs.get("request")
+        leaving_out = isinstance(form, RecordConfirmImportForm) and bool(
+            form.cleaned_data.get("leave_out_errors")
+        )
+        if request is not None:
+            request.import_leaves_out_errors = leaving_out
         kwargs = super().get_import_data_kwargs(**kwargs)
         # A row that fails when confirming (the data changed since the
-        # preview) rolls the whole file back too.
-        kwargs["rollback_on_validation_errors"] = True
+        # preview) rolls the whole file back too, unless staff chose to
+        # leave out the rows with errors.
+        kwargs["rollback_on_validation_errors"] = not leaving_out
         return kwargs
 
     def get_import_context_data(self, **kwargs):

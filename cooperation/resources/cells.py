@@ -82,8 +82,12 @@ def split_list(value) -> list[str]:
 def country_key(value) -> str:
     """A country name as the import compares it: ``normalized`` without the
     word "the", so that ISO's "Korea (the Republic of)" is also "Korea,
-    Republic of" and "Tanzania, United Republic of"."""
-    return " ".join(word for word in normalized(value).split() if word != "the")
+    Republic of" and "Tanzania, United Republic of"; "&" is "and" and "St."
+    is "Saint" ("Trinidad & Tobago", "St. Lucia")."""
+    words = normalized(str(value).replace("&", " and ")).split()
+    return " ".join(
+        "saint" if word == "st" else word for word in words if word != "the"
+    )
 
 
 #: Names and codes that are neither ISO 3166 names (short or official, in
@@ -93,15 +97,51 @@ COUNTRY_ALIASES = {
     "CN": ("PR China", "People's Republic of China", "中华人民共和国", "中國"),
     "US": ("USA", "United States", "Etats-Unis"),
     # UK and EL: the European Union's codes for the United Kingdom and Greece.
-    "GB": ("UK", "Great Britain", "England", "Royaume Uni"),
+    "GB": (
+        "UK",
+        "Great Britain",
+        "England",
+        "Scotland",
+        "Wales",
+        "Northern Ireland",
+        "Royaume Uni",
+    ),
     "GR": ("EL",),
     "NL": ("Holland", "The Netherlands", "Pays Bas"),
-    "KR": ("South Korea", "Korea", "韩国"),
+    # "Korea, South", "Burma", "Swaziland"…: the CIA World Factbook's names,
+    # which lists of institutions use, and former names.
+    "KR": ("South Korea", "Korea", "Korea, South", "韩国"),
+    "KP": ("North Korea", "Korea, North"),
     "RU": ("Russia",),
     "VN": ("Vietnam",),
-    "LA": ("Laos",),
+    "LA": ("Laos", "Lao PDR"),
     "CZ": ("Czech Republic",),
+    "SK": ("Slovak Republic",),
+    "KG": ("Kyrgyz Republic",),
     "VA": ("Vatican", "Vatican City State"),
+    "TR": ("Turkey",),
+    "MM": ("Burma",),
+    "MK": ("Macedonia",),
+    "CV": ("Cape Verde",),
+    "SZ": ("Swaziland",),
+    "CG": ("Congo, Republic of the", "Republic of the Congo", "Congo-Brazzaville"),
+    "CD": ("DR Congo", "DRC", "Congo-Kinshasa", "Zaire"),
+    "CI": ("Ivory Coast",),
+    "TL": ("East Timor",),
+    "FK": ("Falkland Islands",),
+    "VI": ("Virgin Islands", "US Virgin Islands"),
+    "VG": ("British Virgin Islands",),
+}
+
+#: Countries that no longer exist, as lists may still name them: when each
+#: ended and the ISO codes of the countries that followed.
+FORMER_COUNTRIES = {
+    "Netherlands Antilles": (2010, ("CW", "SX", "BQ")),
+    "Serbia and Montenegro": (2006, ("RS", "ME")),
+    "Yugoslavia": (1992, ("RS", "ME", "HR", "SI", "BA", "MK", "XK")),
+    "Czechoslovakia": (1993, ("CZ", "SK")),
+    "Soviet Union": (1991, ("RU", "UA", "BY", "KZ", "…")),
+    "USSR": (1991, ("RU", "UA", "BY", "KZ", "…")),
 }
 
 
@@ -140,16 +180,26 @@ def parse_country(value) -> str:
     text = cell_text(value)
     if not text:
         return ""
-    code = country_codes().get(country_key(text))
-    if code is None:
-        raise ValueError(
-            _(
-                "“%(value)s” is not a country the registry knows. Give its ISO "
-                "code (BE, CN) or its name in English, Chinese, Dutch or French."
+    key = country_key(text)
+    code = country_codes().get(key)
+    if code is not None:
+        return code
+    for name, (year, codes) in FORMER_COUNTRIES.items():
+        if country_key(name) == key:
+            raise ValueError(
+                _(
+                    "“%(value)s” no longer exists (since %(year)s): give the "
+                    "country the institution is in now (%(codes)s)."
+                )
+                % {"value": text, "year": year, "codes": ", ".join(codes)}
             )
-            % {"value": text}
+    raise ValueError(
+        _(
+            "“%(value)s” is not a country the registry knows. Give its ISO "
+            "code (BE, CN) or its name in English, Chinese, Dutch or French."
         )
-    return code
+        % {"value": text}
+    )
 
 
 # File formats ----------------------------------------------------------------

@@ -143,7 +143,16 @@ class InstitutionResource(RecordResource):
         "website",
         "Website",
         Website(),
-        aliases=("url", "web", "网址", "homepage", "website url", "web_pages"),
+        aliases=(
+            "url",
+            "web",
+            "网址",
+            "homepage",
+            "website url",
+            "web_pages",
+            "web page",
+            "web site",
+        ),
         # A list's web domains ("ph-noe.ac.at") where it gives no website.
         fallbacks=("domains", "domain"),
     )

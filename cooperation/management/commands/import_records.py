@@ -99,6 +99,14 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--leave-out-errors",
+            action="store_true",
+            help=(
+                "import the rows without errors and leave out those with "
+                "errors (listed); by default an error saves nothing"
+            ),
+        )
+        parser.add_argument(
             "--user", help="user name recorded as the author of the changes"
         )
         parser.add_argument(
@@ -154,6 +162,7 @@ class Command(BaseCommand):
                 mapping=mapping,
                 progress=progress,
                 progress_every=max(1, options["progress_every"]),
+                leave_out_errors=options["leave_out_errors"],
             )
         except MappingError as error:
             raise CommandError(str(error)) from None
@@ -266,8 +275,21 @@ class Command(BaseCommand):
                 "registry (see above).",
                 len(flagged),
             ) % {"count": f"{len(flagged):,}"}
+        if problems and not options["leave_out_errors"]:
+            raise CommandError(
+                f"{summary} Nothing was saved. "
+                + _(
+                    "Correct the file, or import the other rows with "
+                    "--leave-out-errors."
+                )
+            )
         if problems:
-            raise CommandError(f"{summary} Nothing was saved.")
+            left_out = len(result.invalid_rows) + len(result.row_errors())
+            summary += " " + ngettext(
+                "%(count)s row with errors left out (see above).",
+                "%(count)s rows with errors left out (see above).",
+                left_out,
+            ) % {"count": f"{left_out:,}"}
         if options["dry_run"]:
             summary += " Dry run: nothing was saved."
         self.stdout.write(self.style.SUCCESS(summary))
