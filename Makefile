@@ -12,7 +12,7 @@ ARGS ?=
 WITH_DB = DATABASE_URL="$$($(PY) scripts/ensure_database.py)" && export DATABASE_URL &&
 
 .DEFAULT_GOAL := help
-.PHONY: help run test messages demo shell superuser clean serve bench
+.PHONY: help run test messages demo shell superuser clean serve bench soak
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ serve: $(STAMP) messages ## Serve with production settings under gunicorn on htt
 
 bench: $(STAMP) messages ## Generate the 10k and 1M databases and measure every page with wrk (ARGS=...)
 	@$(WITH_DB) $(PY) scripts/bench.py $(ARGS)
+
+soak: $(STAMP) messages ## Ten minutes of mixed load on a generated database: errors, workers' memory (ARGS=...)
+	@$(WITH_DB) $(PY) scripts/soak.py $(ARGS)
 
 messages: $(STAMP) ## Compile the translations (cooperation/locale/*/LC_MESSAGES/django.po)
 	@$(PY) scripts/compile_messages.py

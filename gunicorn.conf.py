@@ -46,9 +46,12 @@ keepalive = 5
 # Access log on stdout, errors on stderr: the service manager keeps both.
 accesslog = "-"
 errorlog = "-"
-# The usual combined format plus the time taken, in milliseconds.
+# The usual combined format plus the time taken, in milliseconds, and the
+# request's id (the X-Request-ID response header of RequestIdMiddleware), which
+# the app's log lines carry too.
 access_log_format = (
-    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms '
+    "%({x-request-id}o)s"
 )
 proc_name = "cooperation"
 # gunicorn's control socket (gunicornc) is one fixed path per user: a second

@@ -7,7 +7,7 @@ import logging
 
 import tablib
 from django.contrib.syndication.views import Feed
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -266,9 +266,11 @@ def exchange_csv(request):
             writer.writerow(header)
             # In a transaction, the server-side cursor streams; without one
             # (autocommit) it is declared WITH HOLD and PostgreSQL would
-            # materialise the whole result before the first row.
-            with transaction.atomic():
-                with connection.cursor() as cursor:
+            # materialise the whole result before the first row. On the
+            # database the rows are read from (a replica: routers.py).
+            using = router.db_for_read(Exchange)
+            with transaction.atomic(using=using):
+                with connections[using].cursor() as cursor:
                     # Plans for reading every row (scans and sorts), not for
                     # the first ones as for a cursor (index scans that visit
                     # the table in random order: twice as long at 1M rows).

@@ -8,9 +8,7 @@ the broad and narrow levels, countries from those that have institutions
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.db.models import Case, IntegerField, Value, When
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -65,7 +63,9 @@ def field_choices() -> list[tuple[str, str]]:
             for field in fields
         ]
 
-    return cache.get_or_set(f"filters:fields:{get_language()}", compute, None)
+    # Under the public data's version, like the other choices: kept for ever,
+    # a renamed field would never show (with Redis, not even after a restart).
+    return cached_public("filters:fields", compute, per_language=True)
 
 
 def sort_filter(labels: dict) -> django_filters.ChoiceFilter:

@@ -20,7 +20,10 @@ from django.db import InterfaceError, OperationalError
 request_id = contextvars.ContextVar("request_id", default="-")
 
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
-EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# An address starts where a run of the characters its local part may hold
+# starts (the look-behind): tried at every character of a run instead, a
+# 100 kB path without "@" in a 404's log line took half a minute to search.
+EMAIL_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def redact(text: str) -> str:

@@ -46,6 +46,26 @@ def client_address(request) -> str:
     return address
 
 
+#: The length of the user names django-axes records (AccessAttempt.username).
+RECORDED_USERNAME_LENGTH = 255
+
+
+def sign_in_username(request, credentials=None) -> str | None:
+    """The user name of a sign-in attempt as django-axes records and counts
+    it (AXES_USERNAME_CALLABLE): what was typed, cut to the length its
+    records hold. No account's name is that long (150 characters at most),
+    but Django's sign-in form lets a longer one through to the check of the
+    password, and 100 kB sent as a user name made the record of the failure
+    fail the request (status 500)."""
+    if credentials:
+        username = credentials.get("username")
+    elif request is not None:
+        username = getattr(request, "data", request.POST).get("username")
+    else:
+        username = None
+    return username[:RECORDED_USERNAME_LENGTH] if isinstance(username, str) else None
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """What django-axes answers once a user name is locked out from an
     address (AXES_LOCKOUT_CALLABLE): the admin's page, translated, with

@@ -7,6 +7,7 @@ variables (see README.md, "Configuration").
 import datetime
 import ipaddress
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -88,6 +89,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
+    # The read-only JSON API (cooperation/api/), its OpenAPI description, and
+    # the documentation page's Swagger UI served as static files.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "csp",
     "crispy_forms",
@@ -97,6 +103,11 @@ INSTALLED_APPS = [
     "cooperation",
     # Sign-in lockout; registers its attempts on the admin (staff unlock there).
     "axes",
+    # Two-factor sign-in (cooperation/two_factor.py): authenticator-app codes
+    # and recovery codes; superusers remove a member's devices in the admin.
+    "django_otp",
+    "cooperation.apps.AuthenticatorAppsConfig",
+    "cooperation.apps.RecoveryCodesConfig",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Knows whether this session's user also gave a second-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -144,6 +157,43 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at a PostgreSQL database.")
+# A database server that does not answer fails a request after this many
+# seconds (the visitor gets the 503 page) instead of the system's TCP timeout,
+# minutes long. A stopped server on a reachable machine refuses at once.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+if DATABASE_CONNECT_TIMEOUT < 1:
+    raise ImproperlyConfigured(
+        f"DATABASE_CONNECT_TIMEOUT must be at least 1 (seconds), not "
+        f"{DATABASE_CONNECT_TIMEOUT}."
+    )
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", DATABASE_CONNECT_TIMEOUT
+)
+
+# Public pages of visitors who are not signed in read from a replica when
+# DATABASE_REPLICA_URL is set; everything else uses the primary
+# (cooperation/routers.py, which says what replication lag means here).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must point at a PostgreSQL database (a "
+            "replica of DATABASE_URL's), not "
+            f"{DATABASES['replica']['ENGINE']}."
+        )
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", DATABASE_CONNECT_TIMEOUT
+    )
+    # Tests run on one database, which the replica then mirrors.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["cooperation.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "cooperation.routers.ReplicaMiddleware",
+    )
 
 AUTH_USER_MODEL = "cooperation.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -190,6 +240,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # collect nothing) switch to the plain one (tests/conftest.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Agreement documents (cooperation/storage.py), in DOCUMENT_ROOT.
+    "documents": {"BACKEND": "cooperation.storage.DocumentStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -228,6 +280,46 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 # Width times height of the largest logo accepted (a 17 KB PNG can hold 144
 # megapixels, which decoding would need hundreds of MB of memory for).
 LOGO_MAX_PIXELS = env_int("LOGO_MAX_PIXELS", 4000 * 4000)
+
+# Several servers share their uploads through an S3-compatible bucket
+# (cooperation/s3storage.py, docs/deploy.md): documents, logos and an admin
+# import's file between its steps, each under its own prefix. The bucket is
+# private; the app serves logos and, after its permission check, documents.
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "").strip()
+if S3_BUCKET:
+    _s3_endpoint = os.environ.get("DJANGO_S3_ENDPOINT_URL", "").strip() or None
+    _s3_key = os.environ.get("DJANGO_S3_ACCESS_KEY_ID", "").strip() or None
+    _s3_secret = os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY", "").strip() or None
+    if bool(_s3_key) != bool(_s3_secret):
+        raise ImproperlyConfigured(
+            "DJANGO_S3_ACCESS_KEY_ID and DJANGO_S3_SECRET_ACCESS_KEY go together: "
+            "set both, or neither to use the machine's own credentials "
+            "(an instance role, ~/.aws)."
+        )
+    _s3_options = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": _s3_endpoint,
+        "access_key": _s3_key,
+        "secret_key": _s3_secret,
+        "region_name": os.environ.get("DJANGO_S3_REGION", "").strip() or None,
+        "signature_version": "s3v4",
+        # MinIO and most other S3-compatible servers want the bucket in the
+        # path rather than in the host name.
+        "addressing_style": "path" if _s3_endpoint else None,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "cooperation.s3storage.S3MediaStorage",
+        "OPTIONS": _s3_options,
+    }
+    STORAGES["documents"] = {
+        "BACKEND": "cooperation.s3storage.S3DocumentStorage",
+        "OPTIONS": _s3_options,
+    }
+    STORAGES["import_export"] = {
+        "BACKEND": "cooperation.s3storage.S3ImportStorage",
+        "OPTIONS": _s3_options,
+    }
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -288,6 +380,8 @@ if BEHIND_TLS_PROXY:
 # passes on (e.g. "https://registry.example.org").
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT")
+# Health probes (health.py) often ask over plain HTTP from the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
 if SECURE_HSTS_SECONDS < 0:
     raise ImproperlyConfigured(
@@ -327,7 +421,17 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= datetime.timedelta(0):
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "cooperation.security.client_address"
+AXES_USERNAME_CALLABLE = "cooperation.security.sign_in_username"
 AXES_LOCKOUT_CALLABLE = "cooperation.security.lockout_response"
+
+# Two-factor sign-in (cooperation/two_factor.py): staff with an authenticator
+# app give its code after the password; when required, staff without one set
+# it up before any other admin page. Wrong codes make each next try wait
+# twice as long (django-otp's throttling, on by default).
+STAFF_REQUIRE_TWO_FACTOR = env_bool("DJANGO_STAFF_REQUIRE_TWO_FACTOR")
+OTP_TOTP_ISSUER = SITE_NAME
+# Superusers see members' devices in the admin, never their secrets or codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # One JSON object a line with the request's id (cooperation/logs.py), or the
 # plain text of development.
@@ -356,3 +460,52 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The read-only JSON API (cooperation/api/; its views set the rest: anyone may
+# read, JSON only, throttled per client address).
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "cooperation.api.errors.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,
+}
+# Requests one client address may make to the API, e.g. "600/hour" (per
+# second, minute, hour or day); "off": no limit.
+API_RATE = os.environ.get("API_RATE", "600/hour").strip()
+if API_RATE == "off":
+    API_RATE = None
+elif not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE):
+    raise ImproperlyConfigured(
+        f"API_RATE must be a number of requests per second, minute, hour or day, "
+        f"such as 600/hour, or off; not {API_RATE!r}."
+    )
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cooperation registry API",
+    "DESCRIPTION": (
+        "The registry's public data, read-only: exchanges, institutions, "
+        "agreements and fields of education, with the public catalogs' "
+        "filters, search and sort orders. Pages follow cursors (the next and "
+        "previous links). Each answer has an ETag: send it back as "
+        "If-None-Match for a 304 while nothing changed. Anonymous, limited per "
+        "client address (429 with Retry-After above the limit)."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ExchangeKindEnum": "cooperation.models.ExchangeKind",
+        "ExchangeStateEnum": "cooperation.models.Exchange.State",
+        "ExchangeModeEnum": "cooperation.models.Exchange.Mode",
+        "InstitutionKindEnum": "cooperation.models.Institution.Kind",
+        "InstitutionLevelEnum": "cooperation.models.Institution.Level",
+        "AgreementStateEnum": "cooperation.api.serializers.PUBLIC_AGREEMENT_STATES",
+        "AgreementKindEnum": "cooperation.models.Agreement.Kind",
+        "FieldLevelEnum": "cooperation.models.FieldOfEducation.Level",
+        "DocumentKindEnum": "cooperation.models.AgreementDocument.Kind",
+    },
+}
+# The licence of the public data (the "Open data" page and the API's root).
+DATA_LICENCE_NAME = os.environ.get("DATA_LICENCE_NAME", "CC BY 4.0")
+DATA_LICENCE_URL = os.environ.get(
+    "DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)

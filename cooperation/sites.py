@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import scoping
+from .two_factor import TwoFactorAdminSite
 
 DASHBOARD_ROWS = 8
 
 
-class RegistryAdminSite(admin.AdminSite):
+class RegistryAdminSite(TwoFactorAdminSite, admin.AdminSite):
     site_header = _("Cooperation registry")
     site_title = _("Cooperation registry")
     index_title = _("Dashboard")
@@ -88,6 +89,11 @@ def dashboard(request) -> dict:
     new_interests = visible(Interest.objects.filter(status="new")).select_related(
         "exchange"
     )
+    # Registrations whose e-mail to the organisers failed: the daily
+    # send_interest_notifications tries again; until then staff should know.
+    unnotified = visible(
+        Interest.objects.filter(notification_failed=True)
+    ).select_related("exchange")
     return {
         "has_sample_data": Institution.objects.filter(is_sample=True).exists(),
         "dashboard": {
@@ -121,6 +127,9 @@ def dashboard(request) -> dict:
             "starting_url": changelist("exchange", "starting=30"),
             "interests": new_interests[:DASHBOARD_ROWS],
             "interests_url": changelist("interest", "status__exact=new"),
+            "unnotified": unnotified[:DASHBOARD_ROWS],
+            "unnotified_count": unnotified.count(),
+            "unnotified_url": changelist("interest", "notification_failed__exact=1"),
             "changes": recent_changes(user, DASHBOARD_ROWS * 2),
         },
     }

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from . import feeds, media, views
+from . import feeds, health, media, views
+from .api.views import OpenDataView
 from .caching import public_page
 from .sitemaps import SITEMAPS
 
@@ -67,6 +68,7 @@ urlpatterns = i18n_patterns(
         name="agreement-detail",
     ),
     path("statistics/", public_page(views.StatisticsView.as_view()), name="statistics"),
+    path("open-data/", public_page(OpenDataView.as_view()), name="open-data"),
 )
 
 urlpatterns += [
@@ -85,6 +87,12 @@ urlpatterns += [
         name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    # The read-only JSON API (api/): no language prefix, ?lang= chooses.
+    path("api/v1/", include("cooperation.api.urls")),
+    # Probes for load balancers and service managers (health.py): no language
+    # prefix, never cached, exempt from the HTTPS redirect (settings.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -97,3 +105,6 @@ urlpatterns += [
         name="media-file",
     )
 ]
+
+# A database that cannot be reached gets the 503 page, any other error the 500.
+handler500 = "cooperation.health.server_error"

@@ -8,8 +8,9 @@ import re
 from django.contrib import messages
 from django.db.models import CharField, Count, Prefetch, Value
 from django.db.models.functions import Coalesce, ExtractYear, NullIf, Substr
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import (
@@ -25,10 +26,11 @@ from django_countries import countries
 from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
 
-from . import scoping, services
+from . import health, scoping, services
 from .caching import cached_public
 from .filters import AgreementFilter, ExchangeFilter, InstitutionFilter
 from .forms import InterestForm
+from .logs import DATABASE_UNAVAILABLE
 from .models import (
     Agreement,
     AgreementDocument,
@@ -39,6 +41,7 @@ from .models import (
 )
 from .paginators import CatalogPaginator
 from .security import client_address
+from .storage import stored_file_response
 from .structured_data import exchange_jsonld, institution_jsonld
 
 HOME_ROWS = 6
@@ -194,6 +197,17 @@ class ExchangeDetailView(DetailView):
         return context
 
     def post(self, request, *args, **kwargs):
+        try:
+            response = self.register_interest(request)
+            if isinstance(response, TemplateResponse):
+                # Rendered here: a failure while rendering keeps the text too.
+                response.render()
+            return response
+        except DATABASE_UNAVAILABLE as error:
+            # The visitor's text is not lost: the form comes back filled in.
+            return health.interest_unsaved(request, InterestForm, error)
+
+    def register_interest(self, request):
         self.object = self.get_object()
         form = InterestForm(request.POST)
         address = client_address(request)
@@ -544,10 +558,16 @@ def document_download(request, pk: int):
         documents = documents.public()
     document = get_object_or_404(documents, pk=pk)
     # A download, not a page of this site: whatever a PDF holds runs, if at
-    # all, in the reader's own viewer, never in the site's origin.
-    return FileResponse(
-        document.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"{document.agreement.slug}-{document.pk}.pdf",
-    )
+    # all, in the reader's own viewer, never in the site's origin. Streamed
+    # from wherever the storage keeps it (a folder, or a bucket every server
+    # shares: storage.py).
+    try:
+        return stored_file_response(
+            document.file.storage,
+            document.file.name,
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"{document.agreement.slug}-{document.pk}.pdf",
+        )
+    except FileNotFoundError as error:
+        raise Http404("This document's file is missing from the storage.") from error

@@ -6,7 +6,9 @@ import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cooperation import two_factor
 from cooperation.models import (
     Agreement,
     AgreementDocument,
@@ -57,6 +59,10 @@ def records(superuser):
     interest = Interest.objects.create(
         exchange=exchange, name="Li Wei", email="li@example.org", consent=True
     )
+    # A member's two-factor devices (the superuser's own would need a code).
+    member = make_user("member")
+    TOTPDevice.objects.create(user=member, name="phone", confirmed=True)
+    two_factor.new_recovery_codes(member)
     return {
         "host": host,
         "partner": partner,

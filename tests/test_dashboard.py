@@ -177,3 +177,40 @@ def test_dashboard_of_a_per_institution_editor_shows_only_their_records(client):
     assert "Someone Else" not in response.text
     assert "Foreign exchange" not in response.text
     assert "Foreign MoU" not in response.text
+
+
+def test_dashboard_lists_registrations_whose_email_failed(client, editor):
+    exchange = make_exchange(title_en="Luban Workshop training")
+    Interest.objects.create(
+        exchange=exchange,
+        name="Li Wei",
+        email="li@example.org",
+        consent=True,
+        notification_failed=True,
+    )
+    Interest.objects.create(
+        exchange=exchange, name="Anna Peeters", email="anna@example.org", consent=True
+    )
+    client.force_login(editor)
+    response = client.get(reverse("admin:index"))
+    dashboard = response.context["dashboard"]
+    assert [interest.name for interest in dashboard["unnotified"]] == ["Li Wei"]
+    assert "Interest registrations whose e-mail failed (1)" in response.text
+    assert "send_interest_notifications tries again" in response.text
+    assert 'href="/admin/cooperation/interest/?notification_failed__exact=1"' in (
+        response.text
+    )
+    listed = client.get(dashboard["unnotified_url"])
+    assert [interest.name for interest in listed.context["cl"].result_list] == [
+        "Li Wei"
+    ]
+
+
+def test_dashboard_has_no_failed_email_panel_when_every_email_went(client, editor):
+    Interest.objects.create(
+        exchange=make_exchange(), name="Li Wei", email="li@example.org", consent=True
+    )
+    client.force_login(editor)
+    response = client.get(reverse("admin:index"))
+    assert response.context["dashboard"]["unnotified_count"] == 0
+    assert "whose e-mail failed" not in response.text

@@ -1,7 +1,10 @@
 """Input that used to answer 500 or mislead: a NUL in a search or a file
 name, invalid filters of the CSV export, the dashboard after an exchange
 with interest registrations is deleted, an unreachable mail server, a path
-that looks like another site's address, and over-long form fields."""
+that looks like another site's address, and over-long form fields; and
+what tests/test_fuzz.py found: over-long logo names (on disk and in a
+bucket), a huge API page size, a 100 kB user name, too many parameters
+(Django's bare 400), a long path that took half a minute to log."""
 
 import datetime
 import logging
@@ -21,6 +24,7 @@ from icalendar import Calendar
 
 from cooperation.models import Interest
 from tests.factories import make_agreement, make_exchange, make_institution
+from tests.test_object_storage import bucket, s3_endpoint  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -306,3 +310,86 @@ def test_a_message_of_the_longest_length_is_accepted(client):
     )
     assert response.status_code == 302
     assert len(Interest.objects.get().message) == 5000
+
+
+# Found by tests/test_fuzz.py ------------------------------------------------------
+
+
+def test_a_logo_name_longer_than_a_file_name_is_not_found(client):
+    # 300 bytes: the file system refuses the name (ENAMETOOLONG), which
+    # Django's static serve let through as a 500.
+    assert client.get("/media/" + "x" * 300).status_code == 404
+    assert client.get("/media/logos/" + "上" * 100).status_code == 404
+
+
+def test_a_100_kb_path_is_logged_with_its_addresses_redacted():
+    """Log lines name the path of a 404. The redaction's pattern tried an
+    address at each character of a long run of letters: a 100 kB path took
+    half a minute of CPU to log. It now starts only where a run starts."""
+    from cooperation.logs import redact
+
+    path = "/en/exchanges/" + "x" * 100_000 + "/li.wei@example.org/"
+    assert redact(f"Not Found: {path}") == (
+        "Not Found: /en/exchanges/" + "x" * 100_000 + "/[e-mail address]/"
+    )
+    assert redact("to <li.wei+news@mail.example.org>, x@y") == (
+        "to <[e-mail address]>, x@y"
+    )
+
+
+def test_too_many_parameters_answer_the_translated_400_page(client):
+    # More than DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000): Django's bare English
+    # "Bad Request (400)" before; a page of the site now, in its language.
+    query = "&".join(f"utm{number}=1" for number in range(1001))
+    response = client.get(url("exchange-list", "fr"), QUERY_STRING=query)
+    assert response.status_code == 400
+    assert "Requête non comprise" in response.text
+    assert escape("raccourcissez ou corrigez ce que vous avez envoyé") in (
+        response.text
+    )
+    exchange = open_exchange()
+    response = client.generic(
+        "POST",
+        url("exchange-detail", slug=exchange.slug),
+        "&".join(["website="] * 1001),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "Request not understood" in response.text
+    # More than DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) of form.
+    response = client.post(
+        url("exchange-detail", slug=exchange.slug), {"message": "x" * 3_000_000}
+    )
+    assert response.status_code == 400
+    assert "Request not understood" in response.text
+
+
+def test_an_api_page_size_of_5000_digits_is_refused_with_the_reason(client):
+    # int() refuses more than 4,300 digits: a ValueError, a 500, before.
+    response = client.get("/api/v1/exchanges/", {"page_size": "9" * 5000})
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["parameter"] == "page_size"
+    assert error["fix"] == "Use a whole number from 1 to 100."
+
+
+def test_a_100_kb_user_name_is_a_failed_sign_in(client):
+    # Django's sign-in form does not refuse a user name longer than any
+    # account's; django-axes' record of the failure held at most 255
+    # characters of it, and the insert failed the request (500).
+    from axes.models import AccessAttempt
+
+    response = client.post(
+        reverse("admin:login"), {"username": "x" * 100_000, "password": "wrong"}
+    )
+    assert response.status_code == 200
+    assert "Please enter the correct username and password" in response.text
+    assert AccessAttempt.objects.get().username == "x" * 255
+
+
+@pytest.mark.usefixtures("bucket")
+def test_a_logo_name_longer_than_a_bucket_key_is_not_found(client):
+    # The bucket refuses a key of more than 1,024 bytes (moto's server with
+    # "414 Request-URI Too Long"), which failed the request (500).
+    assert client.get("/media/" + "x" * 100_000).status_code == 404
+    assert client.get("/media/logos/" + "上" * 400).status_code == 404

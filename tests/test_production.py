@@ -424,14 +424,14 @@ def test_database_outage_is_one_log_line_per_request(monkeypatch, request_log, d
     with translation.override("en"):
         home = reverse("home")
     response = browser.get(home)
-    assert response.status_code == 500
+    assert response.status_code == 503  # the outage page (cooperation/health.py)
     lines = request_log.getvalue().splitlines()
     assert len(lines) == 1
     entry = json.loads(lines[0])
     assert entry["level"] == "ERROR"
     assert entry["logger"] == "django.request"
     assert entry["request_id"] == response["X-Request-ID"]
-    assert (entry["method"], entry["path"], entry["status"]) == ("GET", home, 500)
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", home, 503)
     assert entry["error"].startswith(
         'OperationalError: connection to server at "127.0.0.1", port 5432 failed'
     )

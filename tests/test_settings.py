@@ -202,3 +202,32 @@ def test_every_value_of_gunicorn_conf_is_a_gunicorn_setting(monkeypatch):
         config.set(name, value)
     assert config.worker_class_str == "gthread"
     assert config.address == [("127.0.0.1", 8000)]
+
+
+def test_gunicorn_access_log_lines_end_with_the_request_id(monkeypatch):
+    """The X-Request-ID response header (cooperation/middleware.py) ends each
+    access-log line, so that a line meets the app's log lines of its request."""
+    import datetime
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    config = Config()
+    config.set("access_log_format", gunicorn_conf(monkeypatch)["access_log_format"])
+    response = types.SimpleNamespace(
+        status="503 Service Unavailable",
+        sent=1234,
+        headers=[("Retry-After", "30"), ("X-Request-ID", "nginx-4f2a.9")],
+    )
+    environ = {
+        "REMOTE_ADDR": "127.0.0.1",
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/en/",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    atoms = Logger(config).atoms(
+        response, [], environ, datetime.timedelta(milliseconds=12)
+    )
+    line = config.access_log_format % Logger.atoms_wrapper_class(atoms)
+    assert '"GET /en/ HTTP/1.1" 503 1234' in line
+    assert line.endswith(" 12ms nginx-4f2a.9")

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
+from cooperation.forms import InterestForm
 from cooperation.models import AgreementExchangeKind, Interest
 from tests.factories import field, make_agreement, make_exchange, make_institution
 
@@ -440,6 +441,13 @@ def rendered_pages(client, world, language: str) -> dict[str, str]:
     with translation.override(language):
         request = RequestFactory().get(f"/{language}/")
         pages["500"] = visible_text(server_error(request).content.decode())
+        # The outage pages (cooperation/health.py).
+        pages["503"] = visible_text(render_to_string("503.html"))
+        pages["503 (interest form)"] = visible_text(
+            render_to_string(
+                "cooperation/interest_unsaved.html", {"form": InterestForm()}
+            )
+        )
         context = {
             "exchange": world["exchange"],
             "interest": Interest(
