@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.defaults import server_error as default_server_error
 
 from .logs import DATABASE_UNAVAILABLE
+from .routers import REPLICA
 
 #: Seconds a visitor or a client is asked to wait before trying again.
 RETRY_AFTER = 30
@@ -35,10 +36,11 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
-def database_check() -> tuple[str, str]:
-    """``ok``, or that the database cannot be reached and why (one query)."""
+def database_check(alias: str = DEFAULT_DB_ALIAS) -> tuple[str, str]:
+    """``ok``, or that the database ``alias`` cannot be reached and why (one
+    query)."""
     try:
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
     except DATABASE_UNAVAILABLE as error:
         return "unreachable", first_line(error)
@@ -77,14 +79,17 @@ def first_line(error: Exception) -> str:
 
 @never_cache
 def readyz(request):
-    """Readiness: the database answers, every migration is applied and the
-    cache answers. 200 when all are ``ok``; otherwise 503 with the state of
-    each check (no error text: the address is public) and one log line that
-    says why."""
+    """Readiness: the database (and its replica, when one is configured)
+    answers, every migration is applied and the cache answers. 200 when all
+    are ``ok``; otherwise 503 with the state of each check (no error text:
+    the address is public) and one log line that says why."""
     results = {"database": database_check()}
     results["migrations"] = (
         migrations_check() if results["database"][0] == "ok" else ("not checked", "")
     )
+    if REPLICA in connections.settings:
+        # Visitors' pages read from it (cooperation/routers.py).
+        results["replica"] = database_check(REPLICA)
     results["cache"] = cache_check()
     checks = {name: state for name, (state, _why) in results.items()}
     ready = all(state == "ok" for state in checks.values())

@@ -572,8 +572,8 @@ def test_restore_over_data_is_refused_without_force(tmp_path):
         run("restore", str(backup))
     assert str(raised.value) == (
         "There is data where the backup would go: 2 institution(s), 1 exchange(s) "
-        f"in the database “{connection.settings_dict['NAME']}” on "
-        f"{connection.settings_dict['HOST']}:{connection.settings_dict['PORT']}, "
+        # “name” on host:port, or on the local socket (CI's database).
+        f"in the database {backups.describe_database(connection.settings_dict)}, "
         f"1 file(s) in DOCUMENT_ROOT ({settings.DOCUMENT_ROOT}). Restoring replaces "
         "the database's contents and overwrites files of the same names. Add "
         "--force to restore over them, or restore into an empty database and "

@@ -3,12 +3,13 @@ that survives one, and the connection timeout (cooperation/health.py). The
 real outage, with a PostgreSQL server stopped and started again under
 gunicorn, is tests/test_outage.py."""
 
+import copy
 import json
 import socket
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.html import escape
 
 from cooperation import health, services, views
 from cooperation.models import Interest
+from cooperation.routers import REPLICA
 from tests.factories import make_exchange, make_user
 from tests.test_production import fresh_process, setting
 
@@ -117,6 +119,26 @@ def test_readyz_names_an_unreachable_cache(client, db, settings, unused_port):
         "database": "ok",
         "migrations": "ok",
         "cache": "unreachable",
+    }
+
+
+def test_readyz_checks_the_replica_visitors_read_from(monkeypatch, client, db):
+    """With DATABASE_REPLICA_URL, a replica that does not answer makes the
+    site not ready: visitors' pages read from it."""
+    connections.settings[REPLICA] = copy.deepcopy(connection.settings_dict)
+    try:
+        with monkeypatch.context() as outage:
+            outage.setattr(connections[REPLICA], "cursor", unreachable)
+            response = client.get("/readyz")
+    finally:
+        del connections[REPLICA]
+        del connections.settings[REPLICA]
+    assert response.status_code == 503
+    assert json.loads(response.content)["checks"] == {
+        "database": "ok",
+        "migrations": "ok",
+        "replica": "unreachable",
+        "cache": "ok",
     }
 
 

@@ -17,6 +17,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import OperationalError
 from django.db.models.query import QuerySet
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -393,3 +394,16 @@ def test_a_logo_name_longer_than_a_bucket_key_is_not_found(client):
     # "414 Request-URI Too Long"), which failed the request (500).
     assert client.get("/media/" + "x" * 100_000).status_code == 404
     assert client.get("/media/logos/" + "上" * 400).status_code == 404
+
+
+def test_a_form_refused_for_its_missing_csrf_cookie_says_what_to_do():
+    """Django's English technical page before; the site's own, translated."""
+    exchange = open_exchange()
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(
+        url("exchange-detail", "fr", slug=exchange.slug), {"name": "Li Wei"}
+    )
+    assert response.status_code == 403
+    assert "Formulaire non envoyé" in response.text
+    assert escape("rechargez la page") in response.text
+    assert "CSRF" not in response.text
