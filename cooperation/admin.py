@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import scoping, services
+from . import embed, scoping, services
 from . import search as full_text
 from .models import (
     Agreement,
@@ -594,6 +594,17 @@ class InstitutionAdmin(RecordImportExportMixin, RecordAdmin):
         return [
             (name, {**options, "fields": ("save_anyway", *options["fields"])})
         ] + others
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The change page also shows the snippet that embeds the
+        institution's public exchanges on another site (embed.py)."""
+        institution = self.get_object(request, unquote(object_id))
+        if institution is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "embed_snippet": embed.snippet(request, institution),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_merge_permission(self, request, obj=None) -> bool:
         """Merging changes the record kept and deletes the others: it takes

@@ -349,6 +349,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+# The embeddable catalog (/embed/exchanges/, embed.py) alone may be framed:
+# by these origins (CSP frame-ancestors sources, comma-separated), any site
+# by default.
+EMBED_FRAME_ANCESTORS = env_list("EMBED_FRAME_ANCESTORS", "*")
 
 # Interest registrations: how many one address may send, and in how long.
 INTEREST_RATE_LIMIT = env_int("INTEREST_RATE_LIMIT", 5)

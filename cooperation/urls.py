@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from . import feeds, health, media, views
+from . import embed, feeds, health, media, views
 from .api.views import OpenDataView
 from .caching import public_page
 from .sitemaps import SITEMAPS
@@ -87,6 +87,8 @@ urlpatterns += [
         name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    # For partners' iframes (embed.py): no language prefix, ?lang= chooses.
+    path("embed/exchanges/", embed.exchanges, name="exchange-embed"),
     # The read-only JSON API (api/): no language prefix, ?lang= chooses.
     path("api/v1/", include("cooperation.api.urls")),
     # Probes for load balancers and service managers (health.py): no language

@@ -26,7 +26,7 @@ from django_countries import countries
 from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
 
-from . import health, scoping, services
+from . import embed, health, scoping, services
 from .caching import cached_public
 from .filters import AgreementFilter, ExchangeFilter, InstitutionFilter
 from .forms import InterestForm
@@ -271,6 +271,7 @@ class InstitutionDetailView(DetailView):
             more=more_hosted or more_partnered or more_agreements or more_units,
             detail_rows=DETAIL_ROWS,
             jsonld=institution_jsonld(self.request, institution),
+            embed_snippet=embed.snippet(self.request, institution),
         )
         return context
 

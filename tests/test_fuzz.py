@@ -397,6 +397,7 @@ CATALOGS = [
     ("agreement-list", [*AgreementFilter.base_filters]),
     ("exchange-calendar", [*ExchangeFilter.base_filters]),
     ("exchange-csv", [*ExchangeFilter.base_filters]),
+    ("exchange-embed", [*ExchangeFilter.base_filters, "lang"]),
     ("api-exchange-list", [*ExchangeFilter.base_filters, *API_PARAMETERS]),
     ("api-institution-list", [*InstitutionFilter.base_filters, *API_PARAMETERS]),
     ("api-agreement-list", [*AgreementFilter.base_filters, *API_PARAMETERS]),

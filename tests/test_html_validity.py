@@ -35,6 +35,8 @@ def page_paths(language: str) -> dict[str, str]:
         "map": f"/{language}/institutions/map/",
         "statistics": f"/{language}/statistics/",
         "not-found": f"/{language}/no-such-page/",
+        "embed": f"/embed/exchanges/?institution={institution.slug}&lang={language}",
+        "embed-empty": f"/embed/exchanges/?q=nothing-at-all&lang={language}",
     }
 
 

@@ -155,7 +155,7 @@ class App:
             if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_URL", "PUBLIC_"))
         }
         self.env.update(
-            DJANGO_SETTINGS_MODULE="tests.outage_settings",
+            DJANGO_SETTINGS_MODULE="tests.server_settings",
             DATABASE_URL=database_url,
             DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
             DJANGO_ALLOWED_HOSTS="127.0.0.1",

@@ -338,7 +338,7 @@ def servers(database_url, redis_url, bucket, tmp_path) -> Iterator[Servers]:
     env.update(
         bucket,
         # Static files named plainly: the test collects none.
-        DJANGO_SETTINGS_MODULE="tests.outage_settings",
+        DJANGO_SETTINGS_MODULE="tests.server_settings",
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         # One key for every server, or none could read another's sessions.

@@ -342,6 +342,8 @@ class CatalogCursorPagination(BasePagination):
                 "description": "Where a page starts: copy it from the next or "
                 "previous link of the page before; a changed cursor is refused "
                 "(400).",
+                # Empty: the first page.
+                "allowEmptyValue": True,
                 "schema": {"type": "string"},
             },
             {

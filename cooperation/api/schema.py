@@ -1,5 +1,5 @@
 """The OpenAPI description's additions: what each parameter means, the
-responses besides 200 (304, 400, 404, 429), and an example of each answer.
+responses besides 200 (304, 400, 404, 406, 429), and an example of each answer.
 
 drf-spectacular makes the rest: the serializers' schemas, and from the
 FilterSets (its django-filter extension) every filter parameter with its
@@ -49,7 +49,7 @@ RESPONSE_HEADERS = [
         "Access-Control-Allow-Origin",
         OpenApiTypes.STR,
         OpenApiParameter.HEADER,
-        response=[200, 304, 400, 404, 429],
+        response=[200, 304, 400, 404, 406, 429],
         description="Always *: any website may read the public data.",
     ),
 ]
@@ -353,13 +353,30 @@ THROTTLED = OpenApiResponse(
         )
     ],
 )
+NOT_ACCEPTABLE = OpenApiResponse(
+    ERROR,
+    description="The Accept header allows no JSON: the API answers only in "
+    "JSON (application/json).",
+    examples=[
+        error_example(
+            "Not acceptable",
+            {"detail": "Could not satisfy the request Accept header."},
+        )
+    ],
+)
 NOT_MODIFIED = OpenApiResponse(
     None, description="Not modified: the ETag sent in If-None-Match is current."
 )
 
 
 def _responses(ok: OpenApiResponse, *, detail: bool) -> dict:
-    responses = {200: ok, 304: NOT_MODIFIED, 400: BAD_REQUEST, 429: THROTTLED}
+    responses = {
+        200: ok,
+        304: NOT_MODIFIED,
+        400: BAD_REQUEST,
+        406: NOT_ACCEPTABLE,
+        429: THROTTLED,
+    }
     if detail:
         responses[404] = NOT_FOUND
     return responses

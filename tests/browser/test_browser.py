@@ -32,6 +32,8 @@ def page_types(site: str, language: str) -> dict[str, str]:
         "map": f"{base}/institutions/map/",
         "statistics": f"{base}/statistics/",
         "not found": f"{base}/no-such-page/",
+        "embed": f"{site}/embed/exchanges/?institution={institution.slug}"
+        f"&lang={language}",
     }
 
 
