@@ -6,11 +6,14 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /srv/cooperation
 
+# GNU gettext compiles the translations.
+RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
-RUN python scripts/compile_messages.py \
+RUN (cd cooperation && django-admin compilemessages --verbosity=0) \
     && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v0 \
     && useradd --system --no-create-home registry
 

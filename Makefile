@@ -37,6 +37,8 @@ test: $(STAMP) messages ## Check formatting, lint, migrations and run the tests 
 	@scripts/ensure_test_tools.sh
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	find cooperation tests scripts manage.py -name '*.py' -not -path '*/migrations/*' \
+		| xargs $(VENV)/bin/django-upgrade --target-version 5.2 --check
 	@$(WITH_DB) \
 	$(PY) manage.py check && \
 	$(PY) manage.py makemigrations --check --dry-run && \
@@ -51,8 +53,9 @@ bench: $(STAMP) messages ## Generate the 10k and 1M databases and measure every 
 soak: $(STAMP) messages ## Ten minutes of mixed load on a generated database: errors, workers' memory (ARGS=...)
 	@$(WITH_DB) $(PY) scripts/soak.py $(ARGS)
 
-messages: $(STAMP) ## Compile the translations (cooperation/locale/*/LC_MESSAGES/django.po)
-	@$(PY) scripts/compile_messages.py
+messages: $(STAMP) ## Compile the translations (cooperation/locale/*/LC_MESSAGES/django.po) with GNU gettext
+	@command -v msgfmt >/dev/null 2>&1 || scripts/apt_install.sh gettext
+	@cd cooperation && DJANGO_SETTINGS_MODULE= ../$(VENV)/bin/django-admin compilemessages --verbosity=0
 
 demo: export DJANGO_DEBUG ?= 1
 demo: $(STAMP) ## Load (or refresh) the demo data

@@ -4,6 +4,7 @@ import copy
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -19,17 +20,20 @@ from django.db.models import Q
 from django.forms.models import construct_instance
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import embed, scoping, services
+from . import embed, permissions, services
 from . import search as full_text
 from .models import (
     Agreement,
@@ -42,6 +46,7 @@ from .models import (
     Interest,
     User,
 )
+from .models.agreement import academic_year
 from .paginators import EstimatedCountPaginator
 from .resources import (
     AgreementResource,
@@ -51,8 +56,7 @@ from .resources import (
     RecordExportMixin,
     RecordImportExportMixin,
 )
-
-EXPIRY_WARNING_DAYS = 90
+from .sites import as_recorded
 
 
 def translated_search_fields(*names: str) -> tuple[str, ...]:
@@ -64,9 +68,104 @@ def translated_search_fields(*names: str) -> tuple[str, ...]:
     )
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class FullTextSearch:
+    """The admin's search box and its pickers' type-ahead on the public
+    site's full-text search and GIN index: the list finds a term's words as
+    the catalog does, a picker their beginnings as they are typed ("conserv",
+    "上海"). ILIKE over the translated and joined columns read every row of a
+    large registry."""
+
+    def search_condition(self, term: str, *, typing: bool = False) -> Q | None:
+        """What a row must meet for ``term`` (``typing``: in a picker); None
+        when nothing can."""
+        build = full_text.prefix_query if typing else full_text.build_query
+        query = build(term)
+        return None if query is None else self.matching(query)
+
+    def matching(self, query) -> Q:
+        """The rows whose search document matches ``query`` (a subclass adds
+        the rows found through related records)."""
+        return Q(full_text.matches(query))
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        match = request.resolver_match
+        typing = bool(match) and match.url_name == "autocomplete"
+        condition = self.search_condition(term, typing=typing)
+        if condition is None:
+            return queryset.none(), False
+        return queryset.filter(condition), False
+
+
+def shortened(text, length: int) -> str:
+    """A long text cut short in a list, whole on hover (its title)."""
+    text = "" if text is None else str(text)
+    if len(text) <= length:
+        return text
+    return format_html(
+        '<span title="{}">{}</span>', text, Truncator(text).chars(length)
+    )
+
+
+def short_date(day) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT") if day else "–"
+
+
+class ListColumns:
+    """Changelist columns that fit a 1280 px screen (tests/browser/
+    test_admin_layout.py): long texts cut short, whole on hover; dates and
+    times short. Django keeps links and dates on one line (``nowrap``)."""
+
+    @admin.display(description=_("title"), ordering="title")
+    def short_title(self, record):
+        return shortened(record.title, 60)
+
+    @admin.display(description=_("name"), ordering="name")
+    def short_name(self, record):
+        return shortened(record.name, 50)
+
+    @admin.display(description=_("host institution"), ordering="host")
+    def short_host(self, record):
+        return shortened(record.host, 32)
+
+    @admin.display(description=_("exchange"), ordering="exchange")
+    def short_exchange(self, record):
+        return shortened(record.exchange.title, 32)
+
+    @admin.display(description=_("parent field"), ordering="parent")
+    def short_parent(self, record):
+        return shortened(record.parent, 32) if record.parent else "–"
+
+    @admin.display(description=_("starts on"), ordering="starts_on")
+    def starts(self, record):
+        return short_date(record.starts_on)
+
+    @admin.display(description=_("ends on"), ordering="ends_on")
+    def ends(self, record):
+        return short_date(record.ends_on)
+
+    @admin.display(description=_("signed on"), ordering="signed_on")
+    def signed(self, record):
+        return short_date(record.signed_on)
+
+    @admin.display(description=_("updated"), ordering="updated")
+    def updated_on(self, record):
+        return date_format(timezone.localtime(record.updated), "SHORT_DATE_FORMAT")
+
+    @admin.display(description=_("received"), ordering="created")
+    def received(self, record):
+        return date_format(timezone.localtime(record.created), "SHORT_DATETIME_FORMAT")
+
+
+class HistoryAdmin(ListColumns, SimpleHistoryAdmin):
     """simple-history's admin, but reverting to an old version (a POST on the
-    history form) needs the change permission, not just the view permission."""
+    history form) needs the change permission, not just the view permission;
+    a save writes one history entry saying what changed, and a save that
+    changes nothing writes none (nor Django's "No fields changed." log)."""
+
+    object_history_list_template = "admin/cooperation/object_history_list.html"
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
     def action_checkbox(self, obj):
@@ -83,9 +182,59 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
+        # A revert saves through save_model but not save_related: its entry
+        # is written by simple-history's own signal (see save_model).
+        request._history_revert = True
         return super().history_form_view(
             request, object_id, version_id, extra_context=extra_context
         )
+
+    # One history entry a save, with what changed as its reason; none for a
+    # save that changes nothing. simple-history would write one entry on the
+    # save and one more for each many-to-many field set afterwards (an
+    # exchange's partners and fields), so the entry is written once the
+    # form's links and inlines are saved (save_related).
+
+    def save_model(self, request, obj, form, change):
+        if getattr(request, "_history_revert", False):
+            # The form holds the old version: unchanged, it is the revert.
+            super().save_model(request, obj, form, change)
+            return
+        if change and not form.has_changed():
+            return  # nothing to write, nothing to record
+        obj.skip_history_when_saving = True
+        try:
+            super().save_model(request, obj, form, change)
+        finally:
+            del obj.skip_history_when_saving
+        obj._history_pending = True
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        pending = obj.__dict__.pop("_history_pending", False)
+        if pending:
+            obj.skip_history_when_saving = True
+        try:
+            super().save_related(request, form, formsets, change)
+        finally:
+            if pending:
+                del obj.skip_history_when_saving
+        if pending:
+            message = self.construct_change_message(request, form, formsets, not change)
+            services.history_record_bulk(
+                type(obj),
+                [obj],
+                user=request.user,
+                reason=services.change_reason(message),
+                date=timezone.now(),
+                update=change,
+            )
+
+    def log_change(self, request, obj, message):
+        # Django's "No fields changed." entry for a save that changed nothing.
+        if not message:
+            return None
+        return super().log_change(request, obj, message)
 
 
 def linked_pks(instance, name: str) -> list:
@@ -105,15 +254,18 @@ def linked_pks(instance, name: str) -> list:
 
 def scoped_form(form_class, user, *, judge: bool):
     """``form_class`` whose links offer only what ``user`` may pick and, when
-    ``judge``, that refuses a save leaving the user's scope (see scoping.py)."""
+    ``judge``, that refuses a save leaving the user's scope (see permissions.py)."""
 
     class ScopedForm(form_class):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             for name, field in self.fields.items():
                 queryset = getattr(field, "queryset", None)
-                if queryset is not None and queryset.model in scoping.NARROWED_MODELS:
-                    field.queryset = scoping.choices_for(
+                if (
+                    queryset is not None
+                    and queryset.model in permissions.NARROWED_MODELS
+                ):
+                    field.queryset = permissions.choices_for(
                         user, queryset, current=linked_pks(self.instance, name)
                     )
 
@@ -124,8 +276,8 @@ def scoped_form(form_class, user, *, judge: bool):
                 # instance (the form saves it later only if valid).
                 record = construct_instance(self, copy.copy(self.instance))
                 partners = cleaned_data.get("partners")
-                if not scoping.would_involve(user, record, institutions=partners):
-                    raise ValidationError(scoping.refusal(user, self._meta.model))
+                if not permissions.would_involve(user, record, institutions=partners):
+                    raise ValidationError(permissions.refusal(user, self._meta.model))
             return cleaned_data
 
     ScopedForm.__name__ = ScopedForm.__qualname__ = form_class.__name__
@@ -149,18 +301,56 @@ def scoped_formset(formset_class, user, *, parties: bool):
                 if form.cleaned_data.get("institution")
                 and not form.cleaned_data.get("DELETE")
             ]
-            if not scoping.would_involve(
+            if not permissions.would_involve(
                 user, self.instance, institutions=institutions
             ):
-                raise ValidationError(scoping.refusal(user, Agreement))
+                raise ValidationError(permissions.refusal(user, Agreement))
 
     ScopedFormSet.__name__ = ScopedFormSet.__qualname__ = formset_class.__name__
     return ScopedFormSet
 
 
+def institution_choice_label(institution) -> str:
+    """An institution as pickers offer it, "Name — City, Country": two
+    institutions of one name (two "Shenzhen Polytechnic University") told
+    apart without a query."""
+    place = ", ".join(
+        str(part) for part in (institution.city, institution.country.name) if part
+    )
+    return f"{institution} — {place}" if place else str(institution)
+
+
+class ChoiceLabels:
+    """Links to records whose admin has a ``choice_label`` (institutions,
+    agreements) offered with it, in selects and in the autocomplete's chosen
+    options, loaded with what it reads (the admin's ``choice_queryset``)."""
+
+    def _labelling_admin(self, db_field):
+        model_admin = self.admin_site._registry.get(db_field.related_model)
+        return model_admin if hasattr(model_admin, "choice_label") else None
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        model_admin = self._labelling_admin(db_field)
+        if model_admin is None:
+            return queryset
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.using(
+                db
+            ).complex_filter(db_field.remote_field.limit_choices_to)
+        return model_admin.choice_queryset(queryset)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        model_admin = self._labelling_admin(db_field) if db_field.is_relation else None
+        if model_admin is not None and hasattr(field, "label_from_instance"):
+            field.label_from_instance = model_admin.choice_label
+        return field
+
+
 class ScopedAdminMixin:
     """Narrows a staff member tied to institutions to the records that
-    involve them, by URL too (rules in cooperation/scoping.py). Comes before
+    involve them, by URL too (rules in cooperation/permissions.py). Comes before
     the history admin in the bases so that history pages are narrowed."""
 
     def get_queryset(self, request):
@@ -168,12 +358,12 @@ class ScopedAdminMixin:
         match = request.resolver_match
         if match and match.url_name == "autocomplete":
             # Searched by a link's autocomplete (a partner, a host, ...).
-            return scoping.choices_for(request.user, queryset)
-        return scoping.scope_for(request.user, queryset)
+            return permissions.choices_for(request.user, queryset)
+        return permissions.scope_for(request.user, queryset)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
-        if obj is None and scoping.is_scoped(request.user):
+        if obj is None and permissions.is_scoped(request.user):
             # Not Django's "perhaps it was deleted" redirect: say nothing.
             raise Http404
         return obj
@@ -185,7 +375,7 @@ class ScopedAdminMixin:
         checked = request.__dict__.setdefault("_scope_checked", {})
         key = (obj._meta.label, obj.pk)
         if key not in checked:
-            checked[key] = scoping.involves(request.user, obj)
+            checked[key] = permissions.involves(request.user, obj)
         return checked[key]
 
     def has_view_permission(self, request, obj=None):
@@ -204,7 +394,7 @@ class ScopedAdminMixin:
         )
 
     def _require_in_scope(self, request, object_id) -> None:
-        if scoping.is_scoped(request.user):
+        if permissions.is_scoped(request.user):
             self.get_object(request, unquote(object_id))  # a 404 outside
 
     def history_view(self, request, object_id, extra_context=None):
@@ -219,21 +409,61 @@ class ScopedAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if not scoping.is_scoped(request.user):
+        if not permissions.is_scoped(request.user):
             return form
         # An agreement's parties are in an inline, whose formset judges them.
         return scoped_form(form, request.user, judge=self.model is not Agreement)
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
-            if scoping.is_scoped(request.user):
+            if permissions.is_scoped(request.user):
                 formset = scoped_formset(
                     formset, request.user, parties=inline.model is AgreementParty
                 )
             yield formset, inline
 
 
-class RecordAdmin(ScopedAdminMixin, HistoryAdmin, TranslationAdmin):
+class OtherLanguagesFieldsets:
+    """The record texts' English boxes where the form has them, and the
+    other languages' boxes below, in one collapsed section a language (the
+    exchange form had 24 boxes in a row). A section with an error opens
+    (Django's fieldset)."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        language_of = {
+            field.name: field.language
+            for fields in self.trans_opts.all_fields.values()
+            for field in fields
+            if field.language != default
+        }
+        others = {code: [] for code, _name in settings.LANGUAGES if code != default}
+        kept = []
+        for name, options in fieldsets:
+            fields = []
+            for item in options.get("fields", ()):
+                if isinstance(item, str) and item in language_of:
+                    others[language_of[item]].append(item)
+                else:
+                    fields.append(item)
+            if fields:
+                kept.append((name, {**options, "fields": tuple(fields)}))
+        languages = dict(settings.LANGUAGES)
+        return kept + [
+            (languages[code], {"fields": tuple(names), "classes": ("collapse",)})
+            for code, names in others.items()
+            if names
+        ]
+
+
+class RecordAdmin(
+    OtherLanguagesFieldsets,
+    ChoiceLabels,
+    ScopedAdminMixin,
+    HistoryAdmin,
+    TranslationAdmin,
+):
     """Shared by the public record types: history, translations, publishing."""
 
     actions = ["publish", "unpublish"]
@@ -298,6 +528,20 @@ class AgreementStateFilter(StateFilter):
 
 class ExchangeStateFilter(StateFilter):
     states = Exchange.State
+    # Where the dashboard's "upcoming exchanges" figure links, as the
+    # catalog's state=upcoming (filters.ExchangeFilter): one definition.
+    UPCOMING = "upcoming"
+
+    def lookups(self, request, model_admin):
+        return [
+            *super().lookups(request, model_admin),
+            (self.UPCOMING, _("upcoming (planned or open for applications)")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.UPCOMING:
+            return queryset.upcoming()
+        return super().queryset(request, queryset)
 
 
 class ExpiringFilter(admin.SimpleListFilter):
@@ -305,11 +549,15 @@ class ExpiringFilter(admin.SimpleListFilter):
     parameter_name = "expiring"
 
     def lookups(self, request, model_admin):
-        return [("90", _("expires within 90 days"))]
+        days = Agreement.EXPIRES_SOON_DAYS
+        label = ngettext(
+            "expires within %(days)d day", "expires within %(days)d days", days
+        )
+        return [(str(days), label % {"days": days})]
 
     def queryset(self, request, queryset):
-        if self.value() == "90":
-            return queryset.expiring_within(EXPIRY_WARNING_DAYS)
+        if self.value() == str(Agreement.EXPIRES_SOON_DAYS):
+            return queryset.expiring_soon()
         return queryset
 
 
@@ -318,11 +566,15 @@ class StartingSoonFilter(admin.SimpleListFilter):
     parameter_name = "starting"
 
     def lookups(self, request, model_admin):
-        return [("30", _("starts within 30 days"))]
+        days = Exchange.STARTS_SOON_DAYS
+        label = ngettext(
+            "starts within %(days)d day", "starts within %(days)d days", days
+        )
+        return [(str(days), label % {"days": days})]
 
     def queryset(self, request, queryset):
-        if self.value() == "30":
-            return queryset.starting_within(30)
+        if self.value() == str(Exchange.STARTS_SOON_DAYS):
+            return queryset.starting_soon()
         return queryset
 
 
@@ -482,6 +734,7 @@ class InstitutionMergeForm(forms.Form):
             Institution._meta.get_field("successor"), admin_site
         )
         self.fields["other"].queryset = choices
+        self.fields["other"].label_from_instance = institution_choice_label
 
     def clean(self):
         cleaned_data = super().clean()
@@ -505,11 +758,11 @@ class InstitutionMergeForm(forms.Form):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(RecordImportExportMixin, RecordAdmin):
+class InstitutionAdmin(FullTextSearch, RecordImportExportMixin, RecordAdmin):
     form = InstitutionForm
     resource_classes = [InstitutionResource]
     list_display = (
-        "name",
+        "short_name",
         "acronym",
         "kind",
         "country",
@@ -517,19 +770,12 @@ class InstitutionAdmin(RecordImportExportMixin, RecordAdmin):
         "erasmus_code",
         "published",
         "is_sample",
-        "updated",
+        "updated_on",
     )
     list_filter = ("kind", "level", "country", "published", "is_sample")
-    search_fields = (
-        *translated_search_fields("name"),
-        "official_name",
-        "acronym",
-        "aliases",
-        "erasmus_code",
-        "schac_code",
-        "pic",
-        "other_identifier",
-    )
+    # Searched through the full-text index (FullTextSearch): names in every
+    # language, official name, acronym, identifiers, aliases, description.
+    search_fields = ("name",)
     ordering = ("name",)
     date_hierarchy = "created"
     autocomplete_fields = ("parent", "successor")
@@ -579,6 +825,12 @@ class InstitutionAdmin(RecordImportExportMixin, RecordAdmin):
         "predecessors": _("predecessors"),
         "editors": _("staff members tied to it"),
     }
+
+    def choice_label(self, institution) -> str:
+        return institution_choice_label(institution)
+
+    def choice_queryset(self, queryset):
+        return queryset
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -747,22 +999,16 @@ class AgreementPartyFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        kept = [
-            form
+        error = self.instance.parties_error(
+            form.cleaned_data.get("role")
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        signed = self.instance.status in (
-            Agreement.Status.SIGNED,
-            Agreement.Status.TERMINATED,
         )
-        if signed and len(kept) < 2:
-            raise ValidationError(
-                _("A signed agreement needs at least two parties."), code="parties"
-            )
+        if error:
+            raise ValidationError(error, code="parties")
 
 
-class AgreementPartyInline(admin.TabularInline):
+class AgreementPartyInline(ChoiceLabels, admin.TabularInline):
     model = AgreementParty
     formset = AgreementPartyFormSet
     autocomplete_fields = ("institution",)
@@ -797,7 +1043,7 @@ class ExpiryDisplay:
         if agreement.expires_on < today:
             level, label = "expired", _("expired")
         elif agreement.expires_on <= today + datetime.timedelta(
-            days=EXPIRY_WARNING_DAYS
+            days=Agreement.EXPIRES_SOON_DAYS
         ):
             level, label = "soon", _("expires soon")
         else:
@@ -811,14 +1057,16 @@ class ExpiryDisplay:
 
 
 @admin.register(Agreement)
-class AgreementAdmin(RecordImportExportMixin, ExpiryDisplay, RecordAdmin):
+class AgreementAdmin(
+    FullTextSearch, RecordImportExportMixin, ExpiryDisplay, RecordAdmin
+):
     resource_classes = [AgreementResource]
     list_display = (
-        "title",
+        "short_title",
         "kind",
         "status",
         "state_display",
-        "signed_on",
+        "signed",
         "expiry",
         "responsible",
         "published",
@@ -834,13 +1082,9 @@ class AgreementAdmin(RecordImportExportMixin, ExpiryDisplay, RecordAdmin):
         "published",
         "is_sample",
     )
-    search_fields = (
-        *translated_search_fields("title"),
-        "reference",
-        *(f"parties__institution__{f}" for f in translated_search_fields("name")),
-        "parties__institution__official_name",
-        "parties__institution__acronym",
-    )
+    # Searched through the full-text indexes (FullTextSearch): titles,
+    # reference numbers and summaries, and the names of the parties.
+    search_fields = ("title",)
     search_help_text = _(
         "Searches titles in every language, reference numbers and the names of "
         "the parties."
@@ -868,29 +1112,90 @@ class AgreementAdmin(RecordImportExportMixin, ExpiryDisplay, RecordAdmin):
                 )
             },
         ),
-        (_("Scope"), {"fields": ("fields",)}),
+        (_("Scope"), {"fields": ("fields", "places_overview")}),
         (_("Lineage"), {"fields": ("predecessor", "lineage", "lineage_overview")}),
         (
             _("Publication and history"),
             {"fields": ("slug", "published", *RecordAdmin.readonly_fields)},
         ),
     )
-    readonly_fields = (*RecordAdmin.readonly_fields, "lineage_overview")
+    readonly_fields = (
+        *RecordAdmin.readonly_fields,
+        "lineage_overview",
+        "places_overview",
+    )
     actions = [*RecordAdmin.actions, "renew"]
+
+    def matching(self, query):
+        """Also the agreements of the institutions named so (the names'
+        index) as parties."""
+        named = Institution.objects.filter(full_text.matches(query)).filter(
+            full_text.matches(query, "names_vector")
+        )
+        parties = AgreementParty.objects.filter(institution__in=named)
+        return super().matching(query) | Q(pk__in=parties.values("agreement_id"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_state()
+
+    def choice_label(self, agreement) -> str:
+        return agreement.choice_label
+
+    def choice_queryset(self, queryset):
+        return queryset.for_choices()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.published_but_hidden:
+            self.message_user(
+                request,
+                gettext(
+                    "“%(agreement)s” is marked published but is not on the public "
+                    "site: an agreement is public only once it is signed. Set its "
+                    "status to signed (with its dates) to show it."
+                )
+                % {"agreement": obj},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Publish the selected records"))
+    def publish(self, request, queryset):
+        super().publish(request, queryset)
+        hidden = queryset.exclude(status__in=Agreement.PUBLIC_STATUSES).count()
+        if hidden:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d of them is a draft or in negotiation: it is not on "
+                    "the public site until it is signed.",
+                    "%(count)d of them are drafts or in negotiation: they are not "
+                    "on the public site until they are signed.",
+                    hidden,
+                )
+                % {"count": hidden},
+                messages.WARNING,
+            )
 
     object_history_template = "admin/cooperation/agreement/object_history.html"
 
     def history_view(self, request, object_id, extra_context=None):
         """The agreement's history, followed by the changes to its parties,
         documents and kinds of exchange (each kept in its own history)."""
+        # Each entry's description reads the institution of a party: selected
+        # with it, not a query per entry.
         related = [
-            {"entry": entry, "kind": model._meta.verbose_name}
-            for model in (AgreementParty, AgreementDocument, AgreementExchangeKind)
+            {
+                "entry": entry,
+                "kind": model._meta.verbose_name,
+                "what": str(as_recorded(entry, links)),
+            }
+            for model, links in (
+                (AgreementParty, ("institution",)),
+                (AgreementDocument, ()),
+                (AgreementExchangeKind, ()),
+            )
             for entry in model.history.filter(agreement_id=object_id).select_related(
-                "history_user"
+                "history_user", *links
             )
         ]
         related.sort(key=lambda item: item["entry"].history_date, reverse=True)
@@ -898,6 +1203,17 @@ class AgreementAdmin(RecordImportExportMixin, ExpiryDisplay, RecordAdmin):
             request,
             object_id,
             extra_context={**(extra_context or {}), "related_history": related},
+        )
+
+    @admin.display(description=_("places per academic year"))
+    def places_overview(self, agreement):
+        """Places agreed, used and left per academic year and kind of
+        exchange (Agreement.places_usage), over-quota rows marked."""
+        if not agreement.pk:
+            return "–"
+        return render_to_string(
+            "admin/cooperation/_places_usage.html",
+            {"rows": agreement.places_usage()},
         )
 
     @admin.display(description=_("chain of agreements"))
@@ -964,25 +1280,27 @@ class AgreementAdmin(RecordImportExportMixin, ExpiryDisplay, RecordAdmin):
 class ExchangeForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
-        host, partners = cleaned_data.get("host"), cleaned_data.get("partners")
-        if host and partners and host in partners:
-            self.add_error(
-                "partners",
-                _("The host institution cannot also be a partner of its exchange."),
-            )
+        host, agreement = cleaned_data.get("host"), cleaned_data.get("agreement")
+        errors = Exchange.institution_errors(
+            host_id=host.pk if host else None,
+            partner_ids=[p.pk for p in cleaned_data.get("partners") or ()],
+            agreement_id=agreement.pk if agreement else None,
+        )
+        for name, message in errors.items():
+            self.add_error(name, message)
         return cleaned_data
 
 
 @admin.register(Exchange)
-class ExchangeAdmin(RecordImportExportMixin, RecordAdmin):
+class ExchangeAdmin(FullTextSearch, RecordImportExportMixin, RecordAdmin):
     form = ExchangeForm
     resource_classes = [ExchangeResource]
     list_display = (
-        "title",
+        "short_title",
         "kind",
-        "host",
-        "starts_on",
-        "ends_on",
+        "short_host",
+        "starts",
+        "ends",
         "state_display",
         "mode",
         "published",
@@ -1051,37 +1369,60 @@ class ExchangeAdmin(RecordImportExportMixin, RecordAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_state()
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.agreement_id and not obj.cancelled:
+            self.warn_over_quota(request, obj)
+
+    def warn_over_quota(self, request, exchange) -> None:
+        """Say so when the exchange's agreement has now used more places of
+        its kind in its academic year than it agreed (two queries)."""
+        year = academic_year(exchange.starts_on)
+        agreement = Agreement.objects.for_places([year]).get(pk=exchange.agreement_id)
+        for row in agreement.places_usage([year]):
+            if row.kind == exchange.kind and row.over:
+                self.message_user(
+                    request,
+                    gettext(
+                        "“%(agreement)s” agreed %(agreed)d places a year for "
+                        "%(kind)s; with this exchange %(used)d are used in "
+                        "%(year)s: %(over)d over the quota."
+                    )
+                    % {
+                        "agreement": agreement,
+                        "agreed": row.agreed,
+                        "kind": row.kind_label,
+                        "used": row.used,
+                        "year": row.year_label,
+                        "over": row.over,
+                    },
+                    messages.WARNING,
+                )
+
     @admin.display(description=_("state"), ordering="state")
     def state_display(self, exchange):
         return Exchange.State(exchange.state).label
 
     # Fields of education -------------------------------------------------------
 
-    def get_search_results(self, request, queryset, search_term):
-        """The public site's full-text search (one GIN index), plus the
-        exchanges of an agreement whose reference number is the term: ILIKE
-        over titles and joined names read every row at a million exchanges."""
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        # As typed or in capitals (served by the reference's unique index).
+    def search_condition(self, term, *, typing=False):
+        """Also the exchanges of an agreement whose reference number is the
+        term, as typed or in capitals (the reference's unique index)."""
         references = list(
             Agreement.objects.filter(reference__in={term, term.upper()}).values_list(
                 "pk", flat=True
             )[:20]
         )
-        query = full_text.build_query(term)
-        if query is None and not references:
-            return queryset.none(), False
-        found = Q(agreement__in=references)
-        if query is not None:
-            found |= Q(full_text.matches(query))
-        return queryset.filter(found), False
+        condition = super().search_condition(term, typing=typing)
+        if not references:
+            return condition
+        by_reference = Q(agreement__in=references)
+        return by_reference if condition is None else condition | by_reference
 
 
 @admin.register(FieldOfEducation)
 class FieldOfEducationAdmin(HistoryAdmin, TranslationAdmin):
-    list_display = ("code", "name", "level", "parent")
+    list_display = ("code", "name", "level", "short_parent")
     list_filter = ("level",)
     search_fields = ("code", *translated_search_fields("name"))
     ordering = ("code",)
@@ -1098,11 +1439,11 @@ class FieldOfEducationAdmin(HistoryAdmin, TranslationAdmin):
 class InterestAdmin(RecordExportMixin, ScopedAdminMixin, HistoryAdmin):
     resource_classes = [InterestResource]
     list_display = (
-        "created",
+        "received",
         "name",
         "email",
         "organisation",
-        "exchange",
+        "short_exchange",
         "status",
         "notification_failed",
     )
@@ -1160,10 +1501,11 @@ class InterestAdmin(RecordExportMixin, ScopedAdminMixin, HistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ChoiceLabels, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Institutions"), {"fields": ("institutions",)}),
+        (_("Preferences"), {"fields": ("language",)}),
     )
     autocomplete_fields = ("institutions",)
 
@@ -1196,7 +1538,7 @@ class UserAdmin(BaseUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly_fields = super().get_readonly_fields(request, obj)
-        if scoping.is_scoped(request.user):
+        if permissions.is_scoped(request.user):
             # A user tied to institutions cannot widen anyone's reach.
             return (*readonly_fields, "institutions")
         return readonly_fields

@@ -110,13 +110,25 @@ def _exchanges(request):
 exchanges = framable(public_page(_exchanges))
 
 
+#: The partner's side of the resizing: sizes the iframe to the height the
+#: embed reports (static/js/embed-frame.js inside it).
+HOST_SCRIPT = "js/embed-host.js"
+#: The iframe's height until the embed has reported its own.
+INITIAL_HEIGHT = 400
+
+
 def snippet(request, institution, language: str | None = None) -> str:
     """The HTML a partner copies to show ``institution``'s exchanges on its
-    site: an iframe of the embed, its address absolute as the visitor reached
-    this site (https behind the TLS proxy, see settings.BEHIND_TLS_PROXY)."""
+    site: an iframe of the embed and the script that sizes it to its content,
+    their addresses absolute as the visitor reached this site (https behind
+    the TLS proxy, see settings.BEHIND_TLS_PROXY)."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     query = urlencode({"institution": institution.slug, "lang": language})
     address = request.build_absolute_uri(f"{reverse('exchange-embed')}?{query}")
+    # The script's plain name, not the hashed one {% static %} gives: a
+    # partner's copy must keep working after the file changes (WhiteNoise
+    # serves the plain name too, with a short max-age).
+    script = request.build_absolute_uri(f"{settings.STATIC_URL}{HOST_SCRIPT}")
     with translation.override(language):
         title = gettext("Exchanges of %(institution)s") % {
             "institution": institution.name
@@ -124,5 +136,6 @@ def snippet(request, institution, language: str | None = None) -> str:
     # Plain text (escaped once more where a page shows it).
     return (
         f'<iframe src="{escape(address)}" title="{escape(title)}" width="100%" '
-        'height="400" loading="lazy"></iframe>'
+        f'height="{INITIAL_HEIGHT}" loading="lazy"></iframe>\n'
+        f'<script src="{escape(script)}" async></script>'
     )

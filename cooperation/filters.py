@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_filters.widgets import BaseCSVWidget
 
 from . import search as full_text
 from .caching import cached_public
@@ -68,14 +69,54 @@ def field_choices() -> list[tuple[str, str]]:
     return cached_public("filters:fields", compute, per_language=True)
 
 
-def sort_filter(labels: dict) -> django_filters.ChoiceFilter:
-    """The sort order choice; only these keys are ever used to order."""
-    return django_filters.ChoiceFilter(
-        label=_("Sort by"),
-        method="filter_nothing",
-        choices=list(labels.items()),
-        empty_label=None,
-    )
+RELEVANCE = "relevance"
+
+
+class OneOrderSelect(BaseCSVWidget, forms.Select):
+    """The sort control: a select whose value is one order. A comma does not
+    separate several (``title,newest`` is an order no catalog knows)."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        return None if value is None else [value] if value else []
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """The ``sort`` parameter: django-filter's OrderingFilter (its choices,
+    labels and validation) over a catalog's named orders, each a few columns
+    in the directions it names with the key last, and "relevance" (a
+    search's rank, then the first order). One order at a time: the pages
+    read its parts (``SearchFilterSet.parts``) and the API's cursors name
+    it. The FilterSet orders its result, with or without a ``sort``
+    (``SearchFilterSet.ordering``)."""
+
+    def __init__(self, orders: dict[str, tuple[str, ...]], labels: dict, **kwargs):
+        self.orders = orders
+        super().__init__(
+            fields=[(name, name) for name in (*orders, RELEVANCE)],
+            field_labels={RELEVANCE: _("Relevance"), **labels},
+            label=_("Sort by"),
+            empty_label=None,
+            widget=OneOrderSelect,
+            **kwargs,
+        )
+
+    def build_choices(self, fields, labels):
+        # Each order names its columns' directions: no "(descending)" twins.
+        return [(param, labels[field]) for field, param in fields.items()]
+
+    @property
+    def default(self) -> str:
+        """The order without ``sort`` or a search: the first one."""
+        return next(iter(self.orders))
+
+    def columns(self, name: str) -> tuple[str, ...]:
+        if name == RELEVANCE:
+            return ("-rank", *self.orders[self.default])
+        return self.orders[name]
+
+    def filter(self, qs, value):
+        return qs  # SearchFilterSet.qs orders by ``columns``
 
 
 class ChoiceSelect(forms.Select):
@@ -91,7 +132,8 @@ class ChoiceSelect(forms.Select):
 
 
 class SearchFilterSet(django_filters.FilterSet):
-    """Shared by the catalogs: free-text search and a whitelist of sort orders."""
+    """Shared by the catalogs: free-text search and the sort orders of their
+    ``sort`` (a SortFilter)."""
 
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -106,7 +148,6 @@ class SearchFilterSet(django_filters.FilterSet):
             )
         },
     )
-    SORTS: dict[str, tuple[str, ...]] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,28 +162,59 @@ class SearchFilterSet(django_filters.FilterSet):
         """What the filters and sort orders need, bound or not."""
         return queryset
 
-    def filter_nothing(self, queryset, name, value):
-        return queryset  # the sort order is applied in qs
+    def accepted(self, name: str):
+        """The value of parameter ``name`` as its filter cleaned it; None
+        when it is absent or refused (the catalog ignores a refused one)."""
+        form = self.form
+        if not form.is_bound:
+            return None
+        form.is_valid()  # cleans: cleaned_data holds the values accepted
+        return form.cleaned_data.get(name)
 
     def searching(self) -> bool:
-        return bool(
-            self.is_valid()
-            and full_text.build_query(self.form.cleaned_data.get("q") or "")
-        )
+        return bool(full_text.build_query(self.accepted("q") or ""))
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(self, "_sort_shown", False):
+            # The "Sort by" control shows the order applied, not the first
+            # choice: "Relevance" for a search without a chosen order, the
+            # default for a relevance without a search or an unknown value
+            # (whose error still shows: the form has cleaned what was sent,
+            # and only what the control shows changes).
+            self._sort_shown = True
+            applied = self.sort_applied()
+            if form.is_bound and form.data.get("sort") != applied:
+                form.data = form.data.copy()
+                form.data["sort"] = applied
+            elif not form.is_bound:
+                form.initial["sort"] = applied
+        return form
+
+    def sort_given(self) -> str | None:
+        """The order that ``sort`` names, None without one (or with one the
+        SortFilter refused)."""
+        orders = self.accepted("sort")
+        return orders[0] if orders else None
 
     def sort_key(self) -> str:
-        sort = self.data.get("sort") or ""
-        if sort in self.SORTS or sort == "relevance":
-            return sort
-        return "relevance" if self.searching() else next(iter(self.SORTS))
+        """The order asked for: ``sort``, else relevance for a search, else
+        the default."""
+        if given := self.sort_given():
+            return given
+        return RELEVANCE if self.searching() else self.filters["sort"].default
+
+    def sort_applied(self) -> str:
+        """The order the result is in: ``sort_key``, except that a relevance
+        without a search is the default order."""
+        sort = self.sort_key()
+        if sort == RELEVANCE and not self.searching():
+            return self.filters["sort"].default
+        return sort
 
     def ordering(self) -> tuple[str, ...]:
-        sort = self.sort_key()
-        if sort == "relevance":
-            if self.searching():
-                return ("-rank", *next(iter(self.SORTS.values())))
-            sort = next(iter(self.SORTS))
-        return self.SORTS[sort]
+        return self.filters["sort"].columns(self.sort_applied())
 
     @property
     def qs(self):
@@ -158,7 +230,7 @@ class SearchFilterSet(django_filters.FilterSet):
         """What the catalog pages through: the result in its sort order; for
         a search by relevance, its SEARCH_CANDIDATES latest matches ranked."""
         queryset = self.qs
-        if self.sort_key() == "relevance" and self.searching():
+        if self.sort_key() == RELEVANCE and self.searching():
             latest = queryset.order_by(*self.LATEST)[:SEARCH_CANDIDATES]
             ranked = queryset.filter(pk__in=latest.values("pk"))
             return OrderedParts(queryset, [ranked], limit=SEARCH_CANDIDATES)
@@ -166,18 +238,7 @@ class SearchFilterSet(django_filters.FilterSet):
 
 
 class ExchangeFilter(SearchFilterSet):
-    SORTS = {
-        "upcoming": ("finished", "starts_on", "pk"),
-        "newest": ("-starts_on", "-pk"),
-        "title": ("title", "pk"),
-    }
     LATEST = ("-starts_on", "-pk")
-    SORT_LABELS = {
-        "upcoming": _("Upcoming first"),
-        "newest": _("Latest start first"),
-        "title": _("Title"),
-        "relevance": _("Relevance"),
-    }
 
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), empty_label=ANY, choices=Exchange.Kind.choices
@@ -202,11 +263,17 @@ class ExchangeFilter(SearchFilterSet):
             }
         ),
     )
+    # "upcoming" (planned or open for applications) is where the site's
+    # "upcoming exchanges" figures link: ExchangeQuerySet.upcoming.
+    UPCOMING = "upcoming"
     state = django_filters.ChoiceFilter(
         label=_("State"),
         empty_label=ANY,
         method="filter_state",
-        choices=[c for c in Exchange.State.choices if c[0] != "cancelled"],
+        choices=[
+            *(c for c in Exchange.State.choices if c[0] != "cancelled"),
+            (UPCOMING, _("upcoming (planned or open for applications)")),
+        ],
     )
     mode = django_filters.ChoiceFilter(
         label=_("Mode"), empty_label=ANY, choices=Exchange.Mode.choices
@@ -228,7 +295,18 @@ class ExchangeFilter(SearchFilterSet):
         method="filter_open",
         widget=forms.CheckboxInput,
     )
-    sort = sort_filter(SORT_LABELS)
+    sort = SortFilter(
+        {
+            "upcoming": ("finished", "starts_on", "pk"),
+            "newest": ("-starts_on", "-pk"),
+            "title": ("title", "pk"),
+        },
+        {
+            "upcoming": _("Upcoming first"),
+            "newest": _("Latest start first"),
+            "title": _("Title"),
+        },
+    )
 
     class Meta:
         model = Exchange
@@ -254,13 +332,15 @@ class ExchangeFilter(SearchFilterSet):
         return queryset.filter(institutions__overlap=ids) if ids else queryset.none()
 
     def filter_state(self, queryset, name, value):
+        if value == self.UPCOMING:
+            return queryset.upcoming()
         return queryset.filter(state=value)
 
     def filter_open(self, queryset, name, value):
         return queryset.filter(state=Exchange.State.OPEN) if value else queryset
 
     def parts(self, queryset) -> list:
-        if self.sort_key() == "upcoming":
+        if self.sort_applied() == "upcoming":
             return queryset.upcoming_parts()
         return [queryset]
 
@@ -275,13 +355,7 @@ class ExchangeFilter(SearchFilterSet):
 
 
 class InstitutionFilter(SearchFilterSet):
-    SORTS = {"name": ("name", "pk"), "country": ("country", "name", "pk")}
     LATEST = ("-pk",)
-    SORT_LABELS = {
-        "name": _("Name"),
-        "country": _("Country"),
-        "relevance": _("Relevance"),
-    }
 
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), empty_label=ANY, choices=Institution.Kind.choices
@@ -289,7 +363,10 @@ class InstitutionFilter(SearchFilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Country"), empty_label=ANY, choices=[]
     )
-    sort = sort_filter(SORT_LABELS)
+    sort = SortFilter(
+        {"name": ("name", "pk"), "country": ("country", "name", "pk")},
+        {"name": _("Name"), "country": _("Country")},
+    )
 
     class Meta:
         model = Institution
@@ -297,18 +374,7 @@ class InstitutionFilter(SearchFilterSet):
 
 
 class AgreementFilter(SearchFilterSet):
-    SORTS = {
-        "newest": ("-signed_on", "-pk"),
-        "expiry": ("expires_on", "pk"),
-        "title": ("title", "pk"),
-    }
     LATEST = ("-signed_on", "-pk")
-    SORT_LABELS = {
-        "newest": _("Newest first"),
-        "expiry": _("Expiring first"),
-        "title": _("Title"),
-        "relevance": _("Relevance"),
-    }
 
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), empty_label=ANY, choices=Agreement.Kind.choices
@@ -326,7 +392,18 @@ class AgreementFilter(SearchFilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Country"), empty_label=ANY, method="filter_country", choices=[]
     )
-    sort = sort_filter(SORT_LABELS)
+    sort = SortFilter(
+        {
+            "newest": ("-signed_on", "-pk"),
+            "expiry": ("expires_on", "pk"),
+            "title": ("title", "pk"),
+        },
+        {
+            "newest": _("Newest first"),
+            "expiry": _("Expiring first"),
+            "title": _("Title"),
+        },
+    )
 
     class Meta:
         model = Agreement

@@ -3,7 +3,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Interest
 
@@ -18,10 +20,7 @@ class InterestForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     consent = forms.BooleanField(
-        label=_(
-            "I agree that the organisers of this exchange may contact me about it. "
-            "My details are not published and are deleted after a year."
-        ),
+        # The label names the retention period: set in __init__.
         error_messages={
             "required": _("Please agree to be contacted, or we cannot reply.")
         },
@@ -62,8 +61,19 @@ class InterestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # What purge_interests does: the period is a setting.
+        months = settings.INTEREST_RETENTION_MONTHS
+        self.fields["consent"].label = ngettext(
+            "I agree that the organisers of this exchange may contact me about it. "
+            "My details are not published and are deleted after %(months)d month.",
+            "I agree that the organisers of this exchange may contact me about it. "
+            "My details are not published and are deleted after %(months)d months.",
+            months,
+        ) % {"months": months}
         self.helper = FormHelper()
         self.helper.form_id = "interest-form"
+        # The answer (errors, a refusal) opens at the form, not the page's top.
+        self.helper.form_action = "#interest"
         self.helper.attrs = {"novalidate": ""}  # our messages, not the browser's
         self.helper.layout = Layout(
             Field("name", autocomplete="name"),

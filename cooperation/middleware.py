@@ -3,6 +3,9 @@
 import re
 import uuid
 
+from django.urls import reverse
+from django.utils import translation
+
 from .logs import request_id
 
 #: An X-Request-ID worth keeping: what proxies generate (nginx's
@@ -31,3 +34,23 @@ class RequestIdMiddleware:
             request_id.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class AdminLanguageMiddleware:
+    """Shows the admin in the language its signed-in user chose in the
+    admin's language menu (``User.language``, sites.py), on every admin page,
+    whatever the browser asks for. Comes after LocaleMiddleware (which chose
+    the browser's language) and AuthenticationMiddleware; public pages keep
+    the language of their address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if request.path.startswith(reverse("admin:index")) and user:
+            language = user.is_authenticated and user.language
+            if language and translation.check_for_language(language):
+                translation.activate(language)
+                request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

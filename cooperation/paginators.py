@@ -8,7 +8,7 @@ planner above it; the last page is read backwards from the end of the order.
 
 import json
 
-from django.core.paginator import InvalidPage, Page, Paginator
+from django.core.paginator import EmptyPage, InvalidPage, Page, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -186,12 +186,37 @@ class CatalogPaginator(Paginator):
         """True when the pages show only part of the results."""
         return self.count < self.total
 
+    def reachable(self, number: int) -> bool:
+        """Whether page ``number`` lies within CATALOG_READ_DEPTH rows of
+        an end of the order (``page`` refuses the others)."""
+        top = (number - 1) * self.per_page
+        bottom = min(top + self.per_page, self.count)
+        return min(top, self.count - bottom) <= CATALOG_READ_DEPTH
+
+    def get_elided_page_range(self, number=1, *, on_each_side=3, on_ends=2):
+        """Django's elided page range, with the pages that ``page`` would
+        refuse (too deep) elided too: a page link never leads to a 404.
+        Computed from ``num_pages``: an estimate until a short page showed
+        the end, then exact (``page`` counts again)."""
+        previous = None
+        for item in super().get_elided_page_range(
+            number, on_each_side=on_each_side, on_ends=on_ends
+        ):
+            if item != self.ELLIPSIS and not self.reachable(item):
+                item = self.ELLIPSIS
+            if not (item == previous == self.ELLIPSIS):
+                yield item
+            previous = item
+
+    def _get_page(self, *args, **kwargs) -> Page:
+        return CatalogPage(*args, **kwargs)
+
     def page(self, number) -> Page:
         number = self.validate_number(number)
         top = (number - 1) * self.per_page
         bottom = min(top + self.per_page, self.count)
         from_end = self.count - bottom
-        if min(top, from_end) > CATALOG_READ_DEPTH:
+        if not self.reachable(number):
             raise InvalidPage(
                 _("This page lies too deep in the results: add a filter or a word.")
             )
@@ -205,4 +230,19 @@ class CatalogPaginator(Paginator):
             self.__dict__["_counted"] = ((number - 1) * self.per_page + rows, False)
             self.__dict__.pop("count", None)
             self.__dict__.pop("num_pages", None)
+            if not rows and number > 1:
+                # Past the end the estimate promised: as any page past the
+                # last one (a 404 in the views).
+                raise EmptyPage(self.error_messages["no_results"])
         return page
+
+
+class CatalogPage(Page):
+    """A catalog page: no "Previous" or "Next" to a page lying too deep to
+    be read (``CatalogPaginator.reachable``)."""
+
+    def has_next(self) -> bool:
+        return super().has_next() and self.paginator.reachable(self.number + 1)
+
+    def has_previous(self) -> bool:
+        return super().has_previous() and self.paginator.reachable(self.number - 1)

@@ -101,7 +101,7 @@ def search_vector_field(
     ``primary_others`` with weight A, ``secondary`` and ``secondary_others``
     with weight B, plus the tsvector column ``also`` if given. Give it a GIN
     index in ``Meta.indexes``."""
-    parts = [
+    parts: list[Func | F] = [
         _vector("A", primary, primary_others),
         _vector("B", secondary, secondary_others),
     ]

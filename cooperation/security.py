@@ -35,7 +35,7 @@ def client_address(request) -> str:
     address = request.META.get("REMOTE_ADDR", "")
     if not is_trusted_proxy(address):
         return address
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = request.headers.get("x-forwarded-for", "")
     for hop in reversed([hop for hop in forwarded.split(",") if hop.strip()]):
         ip = _ip(hop)
         if ip is None:

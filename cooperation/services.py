@@ -2,10 +2,13 @@
 
 import dataclasses
 import datetime
+import json
 import logging
+import re
 from collections import Counter
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.core.mail import mail_managers, send_mail
 from django.db import transaction
@@ -16,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
 
+from . import permissions
 from .caching import public_data_changed
 from .models import (
     Agreement,
@@ -131,14 +135,44 @@ def interest_notifications_retry() -> tuple[int, int]:
     return sent, failed
 
 
+def renewal_title(title: str, year: int) -> str:
+    """``title`` as the title of its renewal starting in ``year``, in the
+    active language: "MoU (renewal 2031)"; the renewal of a renewal says the
+    new year only ("MoU (renewal 2031)" -> "MoU (renewal 2036)")."""
+    template = gettext("%(title)s (renewal %(year)s)")
+    pattern = re.escape(template % {"title": "\x00", "year": "\x01"})
+    pattern = pattern.replace("\x00", "(?P<title>.+)").replace("\x01", r"\d{4}")
+    earlier = re.fullmatch(pattern, title)
+    if earlier:
+        title = earlier.group("title")
+    renewal = template % {"title": title, "year": year}
+    limit = Agreement._meta.get_field("title").max_length
+    if len(renewal) > limit:  # the words that say "renewal" are kept
+        title = title[: len(title) - (len(renewal) - limit) - 1] + "…"
+        renewal = template % {"title": title, "year": year}
+    return renewal
+
+
 def agreement_renew(*, agreement: Agreement) -> Agreement:
     """A new draft that renews ``agreement``: its texts, parties, fields and
-    kinds of exchange copied, no dates (queries)."""
+    kinds of exchange copied, no dates; its title says it is the renewal
+    starting the year after the old one ends (this year for an open-ended
+    one), in each language the old title has, and can be edited (queries)."""
+    starts = (
+        agreement.expires_on + datetime.timedelta(days=1)
+        if agreement.expires_on
+        else timezone.localdate()
+    )
     translated = {
         f"{name}_{language}": getattr(agreement, f"{name}_{language}")
         for name in ("title", "summary")
         for language in ("en", "zh_hans", "nl", "fr")
     }
+    for code, _name in settings.LANGUAGES:
+        field = "title_" + code.replace("-", "_")
+        if translated[field]:
+            with translation.override(code):
+                translated[field] = renewal_title(translated[field], starts.year)
     with transaction.atomic():
         successor = Agreement.objects.create(
             **translated,
@@ -181,19 +215,6 @@ class ReminderRun:
     without_recipient: list[Agreement] = dataclasses.field(default_factory=list)
 
 
-def reminder_recipients(agreement: Agreement) -> list[str]:
-    """The responsible staff member, or else the active editors (queries)."""
-    responsible = agreement.responsible
-    if responsible and responsible.is_active and responsible.email:
-        return [responsible.email]
-    return sorted(
-        User.objects.filter(groups__name="Editors", is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-
-
 def agreement_reminders_send(
     *, today: datetime.date, lead_days: list[int], dry_run: bool = False
 ) -> ReminderRun:
@@ -202,6 +223,8 @@ def agreement_reminders_send(
     at most once per agreement and expiry date; when several are due at once
     (a late run), one e-mail covers them all."""
     run = ReminderRun()
+    # Only users who may open an agreement hear of it (permissions.py).
+    editors = permissions.reminder_editors()
     longest = max(lead_days)
     due = (
         Agreement.objects.expiring_within(longest, on=today)
@@ -219,7 +242,7 @@ def agreement_reminders_send(
         pending = [days for days in lead_days if days >= days_left]
         if not set(pending) - reminded:
             continue
-        recipients = reminder_recipients(agreement)
+        recipients = permissions.reminder_recipients(agreement, editors=editors)
         if not recipients:
             run.without_recipient.append(agreement)
             continue
@@ -296,9 +319,12 @@ def _untracked(model) -> list[str]:
     ]
 
 
-def history_record_bulk(model, records, *, user, reason: str, date) -> None:
-    """One "changed" entry in the history of each of ``records`` (saved
-    ``model`` instances, as they now are in the database), by ``user``, with
+def history_record_bulk(
+    model, records, *, user, reason: str, date, update: bool = True
+) -> None:
+    """One "changed" (``update``, else "added") entry in the history of each
+    of ``records`` (saved ``model`` instances, as they now are in the
+    database), by ``user``, with
     ``reason``: what saving each one would record, in a few queries a batch.
     simple-history's ``bulk_history_create`` writes the entries; the links
     of the many-to-many fields that the history keeps (an exchange's
@@ -306,7 +332,7 @@ def history_record_bulk(model, records, *, user, reason: str, date) -> None:
     it leaves out (the history page would otherwise show them removed)."""
     entries = model.history.bulk_history_create(
         records,
-        update=True,
+        update=update,
         default_user=user,
         default_change_reason=reason,
         default_date=date,
@@ -370,6 +396,16 @@ def records_publish(*, records: QuerySet, published: bool, user) -> int:
         if changed:
             public_data_changed()
     return changed
+
+
+def change_reason(message: list) -> str:
+    """The admin's change message (``construct_change_message``: "Changed
+    Title and Host.") as a history entry's change reason, in the staff
+    member's language, shortened to REASON_LENGTH characters."""
+    text = LogEntry(change_message=json.dumps(message)).get_change_message()
+    if len(text) > REASON_LENGTH:
+        text = text[: REASON_LENGTH - 1] + "…"
+    return text
 
 
 def _reason(template: str, **values) -> str:
@@ -706,7 +742,7 @@ def _above(institution) -> list[int]:
 
 
 def _merge_editors(target, duplicate, *, result) -> None:
-    """Staff members tied to the duplicate (scoping.py) are tied to the
+    """Staff members tied to the duplicate (permissions.py) are tied to the
     target instead."""
     tied = User.institutions.through
     users = set(

@@ -71,7 +71,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off."
         )
-    SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105
+    SECRET_KEY = "django-insecure-development-only-key"
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else ""
@@ -89,11 +89,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
-    # The read-only JSON API (cooperation/api/), its OpenAPI description, and
-    # the documentation page's Swagger UI served as static files.
+    # The read-only JSON API (cooperation/api/) and its OpenAPI description
+    # (the documentation page's Swagger UI is vendored under static/vendor/).
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "import_export",
     "csp",
     "crispy_forms",
@@ -120,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The admin in its user's own language (after the browser's, above).
+    "cooperation.middleware.AdminLanguageMiddleware",
     # Knows whether this session's user also gave a second-factor code.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -362,12 +363,22 @@ INTEREST_RATE_WINDOW_MINUTES = env_int("INTEREST_RATE_WINDOW_MINUTES", 60)
 AGREEMENT_REMINDER_DAYS = [
     int(days) for days in env_list("AGREEMENT_REMINDER_DAYS", "180,90,30,7")
 ]
+# The month an academic year starts in: an agreement's places per year are
+# counted against the exchanges starting in each one (Agreement.places_usage).
+ACADEMIC_YEAR_START_MONTH = env_int("ACADEMIC_YEAR_START_MONTH", 9)
+if not 1 <= ACADEMIC_YEAR_START_MONTH <= 12:
+    raise ImproperlyConfigured(
+        "ACADEMIC_YEAR_START_MONTH must be a month number from 1 to 12."
+    )
 # Interest registrations are deleted after this many months (purge_interests).
 INTEREST_RETENTION_MONTHS = env_int("INTEREST_RETENTION_MONTHS", 12)
 
 SITE_NAME = os.environ.get("SITE_NAME", "Cooperation registry")
-# The public address, for links in e-mails (no trailing slash).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address, for links in e-mails (no trailing slash). In
+# development it follows the port that `make run PORT=...` serves on.
+SITE_URL = os.environ.get(
+    "SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}"
+).rstrip("/")
 MANAGERS = [("Registry", os.environ.get("DJANGO_MANAGER_EMAIL", "registry@localhost"))]
 
 SESSION_COOKIE_SECURE = not DEBUG
@@ -496,6 +507,11 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # An empty query parameter is an absent one (allowEmptyValue).
+        "cooperation.api.schema.empty_query_parameters_are_absent",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ExchangeKindEnum": "cooperation.models.ExchangeKind",
         "ExchangeStateEnum": "cooperation.models.Exchange.State",

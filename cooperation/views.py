@@ -26,7 +26,7 @@ from django_countries import countries
 from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
 
-from . import embed, health, scoping, services
+from . import embed, health, permissions, services
 from .caching import cached_public
 from .filters import AgreementFilter, ExchangeFilter, InstitutionFilter
 from .forms import InterestForm
@@ -84,6 +84,8 @@ class HomeView(TemplateView):
         return super().get_context_data(
             # Four counts over whole tables: cached (see caching.py).
             figures=cached_public(f"home-figures:{today}", figures),
+            # The figure counts what this link lists (ExchangeQuerySet.upcoming).
+            upcoming_url=f"{reverse('exchange-list')}?state={ExchangeFilter.UPCOMING}",
             agreements=Agreement.objects.public()
             .with_state(today)
             .lean()
@@ -180,7 +182,7 @@ class ExchangeDetailView(DetailView):
         # Made for each request: the state depends on the day.
         return (
             Exchange.objects.public()
-            .with_state()
+            .with_interest_allowed()
             .select_related("host", "agreement")
             .prefetch_related(
                 Prefetch("partners", queryset=Institution.objects.public()),
@@ -209,6 +211,11 @@ class ExchangeDetailView(DetailView):
 
     def register_interest(self, request):
         self.object = self.get_object()
+        if not self.object.interest_allowed:
+            # The form is not shown; a POST sent anyway saves nothing and is
+            # told why, in the form's place.
+            context = self.get_context_data(interest_refused=True)
+            return self.render_to_response(context, status=409)
         form = InterestForm(request.POST)
         address = client_address(request)
         if form.is_valid() and services.interest_rate_exceeded(
@@ -231,6 +238,8 @@ class ExchangeDetailView(DetailView):
                     "Thank you: your interest has been registered and passed on "
                     "to the organisers, who will contact you."
                 ),
+                # Shown in the form's section, where the redirect lands.
+                extra_tags="interest",
             )
             return redirect(self.object.get_absolute_url() + "#interest")
         return self.render_to_response(self.get_context_data(form=form))
@@ -554,7 +563,7 @@ def document_download(request, pk: int):
     Not a media URL, so that staff-only files cannot be guessed."""
     documents = AgreementDocument.objects.all()
     if request.user.has_perm("cooperation.view_agreementdocument"):
-        documents = scoping.scope_for(request.user, documents) | documents.public()
+        documents = permissions.scope_for(request.user, documents) | documents.public()
     else:
         documents = documents.public()
     document = get_object_or_404(documents, pk=pk)

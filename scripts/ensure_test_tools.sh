@@ -14,17 +14,7 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 # A Redis server of its own for tests/test_servers.py (two app servers).
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test tools: installing ${missing[*]} with apt-get" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    apt-get install -y -qq "${missing[@]}" >&2
-  else
-    echo "test tools: please install ${missing[*]} (Debian/Ubuntu: sudo apt-get install ${missing[*]})" >&2
-    exit 1
-  fi
-fi
+scripts/apt_install.sh ${missing[@]+"${missing[@]}"}
 
 # npm packages, reinstalled only when the lock file changed.
 if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.installed ]; then

@@ -9,9 +9,36 @@ from tests import factories
 
 
 def pytest_collection_modifyitems(items):
-    """Browser tests last: their transactional flush empties the tables that
-    the data migrations filled, which the other tests rely on."""
-    items.sort(key=lambda item: "/tests/browser/" in str(item.path))
+    """Every test that commits (a live server's, a browser's, one marked
+    ``transaction=True``) gets Django's serialized rollback: it starts from
+    the data the migrations loaded (fields of education, staff groups,
+    content types), which the flush after such a test empties. All of them,
+    or one would find the content types that a flush's post_migrate made
+    anew under other keys than those it restores."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        if kwargs.get("transaction") or {"transactional_db", "live_server"} & set(
+            item.fixturenames
+        ):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _serialized_data_on_every_connection(django_db_setup):
+    """The serialized data, on every connection object. Playwright's sync API
+    runs its browser in another greenlet, which has a context of its own:
+    once it started, ``connections["default"]`` is another object than the
+    one the test database was serialized on, which has no
+    ``_test_serialized_contents``, and Django then restores nothing, without
+    an error (every browser test after a flush found no fields of
+    education). Set on the class, the copy serves every object."""
+    from django.db import connections
+
+    contents = getattr(connections["default"], "_test_serialized_contents", None)
+    if contents is not None:
+        type(connections["default"])._test_serialized_contents = contents
 
 
 @pytest.fixture(autouse=True, scope="session")

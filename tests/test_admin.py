@@ -1,11 +1,14 @@
 """The staff admin: every page, search, filters, roles, field-level errors."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cooperation import two_factor
@@ -379,6 +382,23 @@ def test_signed_agreement_needs_two_parties(client, editor):
     assert "at least two parties" in formset.non_form_errors()[0]
 
 
+def test_a_witness_is_not_one_of_the_two_parties(client, editor):
+    client.force_login(editor)
+    agreement = make_agreement()
+    response = client.post(
+        admin_url(Agreement, "change", agreement.pk),
+        agreement_form(
+            agreement,
+            parties=[make_institution(), make_institution()],
+            **{"parties-1-role": "witness"},
+        ),
+    )
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert "at least two parties" in formset.non_form_errors()[0]
+    assert not AgreementParty.objects.filter(agreement=agreement).exists()
+
+
 def test_same_institution_twice_is_refused(client, editor):
     client.force_login(editor)
     agreement = make_agreement()
@@ -538,3 +558,128 @@ def test_viewer_cannot_use_the_responsible_lookup(client, viewer):
         },
     )
     assert response.status_code == 403
+
+
+# The staff member's own language (issue 11 §4) ------------------------------
+
+
+def choose_language(client, language: str, back: str = "/admin/"):
+    return client.post(reverse("admin:language"), {"language": language, "next": back})
+
+
+def test_chosen_language_is_remembered_and_wins_over_the_browser(client, superuser):
+    client.force_login(superuser)
+    response = choose_language(client, "fr", admin_url(Exchange, "changelist"))
+    assert response.status_code == 302
+    assert response["Location"] == admin_url(Exchange, "changelist")
+    superuser.refresh_from_db()
+    assert superuser.language == "fr"
+    # Another browser (no cookie) asking for Chinese still gets French.
+    other = Client()
+    other.force_login(superuser)
+    for url in (reverse("admin:index"), admin_url(Exchange, "add")):
+        response = other.get(url, headers={"accept-language": "zh-hans"})
+        assert '<html lang="fr"' in response.text
+        assert response["Content-Language"] == "fr"
+
+
+def test_without_a_choice_the_admin_follows_the_browser(client, superuser):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:index"), headers={"accept-language": "nl"})
+    assert '<html lang="nl"' in response.text
+
+
+def test_chosen_language_leaves_public_pages_to_their_address(client, superuser):
+    superuser.language = "fr"
+    superuser.save()
+    client.force_login(superuser)
+    response = client.get("/nl/exchanges/")
+    assert '<html lang="nl"' in response.text
+
+
+def test_language_menu_is_in_the_admin_header_and_on_the_sign_in_page(
+    client, superuser
+):
+    page = client.get(reverse("admin:login")).text
+    for name in ("English", "简体中文", "Nederlands", "français"):
+        assert f">{name}</button>" in page
+    client.force_login(superuser)
+    page = client.get(admin_url(Exchange, "changelist")).text
+    assert 'action="/admin/language/"' in page
+    assert 'value="zh-hans" lang="zh-hans"' in page
+
+
+def test_sign_in_page_keeps_the_language_chosen_before_signing_in(client):
+    response = choose_language(client, "nl", reverse("admin:login"))
+    assert response.status_code == 302
+    page = client.get(reverse("admin:login")).text
+    assert '<html lang="nl"' in page
+
+
+@pytest.mark.parametrize("value", ["xx", "", "zh-hans<script>"])
+def test_unknown_language_is_refused_with_the_choices(client, superuser, value):
+    client.force_login(superuser)
+    response = choose_language(client, value)
+    assert response.status_code == 302
+    superuser.refresh_from_db()
+    assert superuser.language == ""
+    page = client.get(response["Location"]).text
+    assert "is not a language of the admin" in page
+    assert "en, zh-hans, nl, fr" in page
+
+
+def test_language_menu_goes_back_only_to_this_site(client, superuser):
+    client.force_login(superuser)
+    response = choose_language(client, "fr", "https://evil.example/")
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(reverse("admin:language")).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "help_text"),
+    [
+        ("zh-hans", "(简体中文)", "简体中文文本"),
+        ("nl", "Naam (Vereenvoudigd Chinees)", "Vereenvoudigd Chinees"),
+        ("fr", "Nom (Chinois simplifié)", "chinois simplifié"),
+    ],
+)
+def test_translation_boxes_are_named_and_explained_in_each_language(
+    client, superuser, language, label, help_text
+):
+    superuser.language = language
+    superuser.save()
+    client.force_login(superuser)
+    page = client.get(admin_url(Institution, "add")).text
+    assert "[zh-hans]" not in page
+    assert "[en]" not in page
+    chinese_row = page[page.index('for="id_name_zh_hans"') :][:800]
+    assert help_text in chinese_row
+    # The English help ("The international name, usually in English.") is
+    # under the English box only.
+    english_help = Institution._meta.get_field("name").help_text
+    with translation.override(language):
+        assert str(english_help) not in chinese_row
+        assert page.count(str(english_help)) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "absent"),
+    [
+        ("en", ["Title (Simplified Chinese)", "Kind"], ["Title Zh Hans", "(Kind)"]),
+        ("fr", ["Titre (Chinois simplifié)", "Type"], ["Title Zh Hans", "(Kind)"]),
+        ("zh-hans", ["接收时间"], ["Received (", "Created"]),
+    ],
+)
+def test_export_columns_are_named_plainly_in_the_staff_members_language(
+    client, superuser, language, expected, absent
+):
+    superuser.language = language
+    superuser.save()
+    client.force_login(superuser)
+    model = Interest if language == "zh-hans" else Exchange
+    page = client.get(admin_url(model, "export")).text
+    labels = re.findall(r'<label for="id_\w+"[^>]*>\s*([^<]+?)\s*</label>', page)
+    for text in expected:
+        assert text in labels or text in page
+    for text in absent:
+        assert not any(text in label for label in labels)

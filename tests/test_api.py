@@ -401,6 +401,27 @@ def test_unknown_language_is_refused_naming_the_choices(client, world):
     assert "en, zh-hans, nl, fr" in error["fix"]
 
 
+@pytest.mark.parametrize(
+    "name", ["api-root", "api-exchange-list", "api-exchange-detail", "api-field-list"]
+)
+def test_empty_language_is_the_same_as_no_language(client, world, name):
+    """As an empty filter is no filter (?kind=&lang=): the four languages."""
+    slug = {"slug": world["exchange"].slug} if name == "api-exchange-detail" else {}
+    address = url(name, **slug)
+    empty = get(client, address, {"lang": "", "page_size": 100})
+    assert empty.status_code == 200, empty.json()
+    assert empty["Content-Language"] == "en"
+    absent = get(client, address, {"page_size": 100}).json()
+    # The same answer (a next page's link keeps the parameters as given).
+    links = ("next", "previous")
+    assert {key: empty.json()[key] for key in empty.json() if key not in links} == {
+        key: absent[key] for key in absent if key not in links
+    }
+    if name == "api-exchange-detail":
+        assert isinstance(empty.json()["title"], dict)
+        assert "lang=" not in empty.json()["host"]["url"]
+
+
 # The catalog's filters, search and sort orders ----------------------------------
 
 
@@ -640,6 +661,20 @@ def test_page_size_out_of_range_is_refused(client, world, size):
     assert error["fix"] == "Use a whole number from 1 to 100."
 
 
+def test_empty_page_size_gives_the_default_page_size(client, world):
+    for number in range(21):
+        make_exchange(title_en=f"Extra exchange {number}", host=world["ap"])
+    response = get(client, url("api-exchange-list"), {"page_size": ""})
+    assert response.status_code == 200, response.json()
+    page = response.json()
+    assert len(page["results"]) == 20
+    assert page["next"] is not None
+    assert page == get(client, url("api-exchange-list")).json() | {"next": page["next"]}
+    # The next page too reads the empty size as the default one.
+    following = get(client, page["next"]).json()
+    assert following["results"] and len(following["results"]) <= 20
+
+
 # Refusals -----------------------------------------------------------------------
 
 
@@ -780,6 +815,41 @@ def test_304_while_the_etag_is_current(client, world, name, kwargs):
     changed = client.get(address, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
+
+
+@pytest.mark.parametrize("name", ["api-exchange-list", "api-exchange-detail"])
+def test_answers_come_from_the_cache_until_the_data_changes(
+    client, world, settings, name
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    slug = {"slug": world["exchange"].slug} if name == "api-exchange-detail" else {}
+    address = url(name, **slug)
+    first = get(client, address)
+    with CaptureQueriesContext(connection) as queries:
+        again = get(client, address)
+    assert len(queries) == 0
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"]
+    # Each address (here: language) is kept apart.
+    chinese = get(client, address, {"lang": "zh-hans"}).json()
+    assert chinese != first.json()
+    # A change shows at once.
+    world["exchange"].title_en = "Changed title"
+    world["exchange"].save()
+    assert "Changed title" in get(client, address).content.decode()
+    # Refusals are not kept: the next good request is answered.
+    assert get(client, address, {"lang": "xx"}).status_code == 400
+
+
+def test_answers_are_not_kept_without_the_page_cache(client, world, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    address = url("api-exchange-list")
+    get(client, address)
+    with CaptureQueriesContext(connection) as queries:
+        get(client, address)
+    assert len(queries) > 0
 
 
 def test_etag_changes_with_the_day(client, world, time_machine):
@@ -1006,6 +1076,10 @@ def test_schema_describes_every_operation_with_responses_and_examples():
                 assert content["examples"], (path, status)
         names = {parameter["name"] for parameter in operation["parameters"]}
         assert "lang" in names, path
+        # Every query parameter may be sent empty: it is then absent.
+        for parameter in operation["parameters"]:
+            if parameter["in"] == "query":
+                assert parameter.get("allowEmptyValue") is True, (path, parameter)
         if "{" not in path and path != "/api/v1/":
             assert {"cursor", "page_size"} <= names, path
             page = responses["200"]["content"]["application/json"]
@@ -1060,8 +1134,8 @@ def test_docs_page_loads_swagger_ui_from_static_files_under_the_csp(client):
     assert "<style" not in page and "style=" not in page
     assets = re.findall(r'(?:src|href)="/static/([^"]+)"', page)
     assert {
-        "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js",
-        "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css",
+        "vendor/swagger-ui/swagger-ui-bundle.js",
+        "vendor/swagger-ui/swagger-ui.css",
         "js/api_docs.js",
         "css/api_docs.css",
     } <= set(assets)

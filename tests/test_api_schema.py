@@ -15,7 +15,6 @@ from django.urls import reverse
 from schemathesis import checks
 
 from cooperation.models import FieldOfEducation
-from tests.browser.conftest import load_reference_data
 from tests.factories import (
     make_agreement,
     make_exchange,
@@ -34,7 +33,6 @@ def published_world(transactional_db, settings):
     """A small published world, committed so that the live server's own
     connection sees it, with a hidden record of each kind beside it."""
     settings.API_RATE = None  # no limit: hundreds of requests from one address
-    load_reference_data()
     ap = make_institution(name_en="AP University of Applied Sciences and Arts Antwerp")
     shcm = make_institution(
         name_en="Shanghai Conservatory of Music",

@@ -182,6 +182,27 @@ def test_pages_are_measured_between_two_floors():
     ]
 
 
+def test_the_api_list_and_detail_are_measured():
+    paths = {page.key: page.path for page in PAGES}
+    assert paths["api-exchanges"] == "/api/v1/exchanges/"
+    assert paths["api-exchange"] == "/api/v1/exchanges/x-1/"
+    pages = {page.key: page for page in PAGES}
+    assert pages["api-exchanges"].public and not pages["api-exchanges"].admin
+
+
+def test_api_targets_of_issue_12():
+    small, large = sized(10_000), sized(1_000_000)
+    measured(small, "api-exchanges", rate=390.0, p95=20.0)
+    measured(small, "api-exchange", rate=510.0, p95=20.0)
+    measured(large, "api-exchanges", p95=90.0)
+    measured(large, "api-exchange", p95=120.0)
+    got = verdicts([small, large])
+    assert got[("10k", "API, exchanges: throughput ≥ 40% of the floor")] is False
+    assert got[("10k", "API, exchange: throughput ≥ 50% of the floor")] is True
+    assert got[("1m", "API, exchanges: p95 ≤ 100 ms")] is True
+    assert got[("1m", "API, exchange: p95 ≤ 100 ms")] is False
+
+
 def test_share_of_the_floor_uses_the_mean_of_both_floor_runs():
     result = sized(10_000)
     measured(result, "catalog", rate=450.0)

@@ -232,6 +232,80 @@ def test_page_links_stay_few_however_many_pages(client, calendar, monkeypatch):
     assert links == ["1", "…", "4", "5", "6", "7", "8", "9", "10"]
 
 
+def page_links(page: str) -> list[tuple[str, str]]:
+    """The pagination's numbers: ("link", n), ("current", n) or ("gap", "…")."""
+    (nav,) = re.findall(r'<nav aria-label="Pages".*?</nav>', page, re.S)
+    kinds = {"a": "link", "span": "current"}
+    return [
+        ("gap", "…") if text == "…" else (kinds[tag], text)
+        for tag, text in re.findall(r'<(a|span) class="page-link"[^>]*>(\d+|…)<', nav)
+    ]
+
+
+def test_page_links_are_django_s_elided_range_of_an_estimated_count(
+    client, calendar, monkeypatch
+):
+    from cooperation.views import ExchangeListView
+
+    # Ten exchanges, one a page, counted as about fifty: page 10 of 50.
+    monkeypatch.setattr(ExchangeListView, "paginate_by", 1)
+    monkeypatch.setattr(paginators, "CATALOG_EXACT_COUNT_LIMIT", 3)
+    monkeypatch.setattr(paginators, "planned_rows", lambda queryset: 50)
+    response = client.get(url("exchange-list"), {"sort": "title", "page": 10})
+    assert response.context["paginator"].num_pages == 50
+    page = response.text
+    assert page_links(page) == [
+        ("link", "1"),
+        ("gap", "…"),
+        ("link", "8"),
+        ("link", "9"),
+        ("current", "10"),
+        ("link", "11"),
+        ("link", "12"),
+        ("gap", "…"),
+        ("link", "50"),
+    ]
+    assert '<span class="page-link" aria-current="page">10</span>' in page
+    assert 'href="?sort=title&amp;page=9">9</a>' in page
+    assert 'href="?sort=title&amp;page=50">50</a>' in page
+
+
+@pytest.mark.parametrize(
+    ("number", "shown", "previous", "following"),
+    [
+        (3, ["1", "2", "3", "…", "10"], True, False),
+        (8, ["1", "…", "8", "9", "10"], False, True),
+    ],
+)
+def test_no_page_link_leads_to_a_page_too_deep(
+    client, calendar, monkeypatch, number, shown, previous, following
+):
+    from cooperation.views import ExchangeListView
+
+    monkeypatch.setattr(paginators, "CATALOG_READ_DEPTH", 2)
+    monkeypatch.setattr(ExchangeListView, "paginate_by", 1)
+    page = client.get(url("exchange-list"), {"page": number}).text
+    assert [text for _kind, text in page_links(page)] == shown
+    assert ('rel="prev"' in page) is previous
+    assert ('rel="next"' in page) is following
+    for link in re.findall(r'href="\?page=(\d+)"', page):
+        assert client.get(url("exchange-list"), {"page": link}).status_code == 200
+
+
+def test_a_page_past_the_end_of_an_estimate_too_high_is_not_found(
+    client, calendar, monkeypatch
+):
+    from cooperation.views import ExchangeListView
+
+    # Ten exchanges counted as about a hundred: fifty pages of two, estimated.
+    monkeypatch.setattr(ExchangeListView, "paginate_by", 2)
+    monkeypatch.setattr(paginators, "CATALOG_EXACT_COUNT_LIMIT", 3)
+    monkeypatch.setattr(paginators, "planned_rows", lambda queryset: 100)
+    last = client.get(url("exchange-list"), {"page": 5})
+    assert titles(last) == UPCOMING[8:10]
+    assert client.get(url("exchange-list"), {"page": 6}).status_code == 404
+
+
 # Counts on the page
 
 
@@ -295,12 +369,16 @@ def test_relevance_ranks_only_the_latest_candidates(client, monkeypatch):
 def test_no_select_lists_the_institutions(client):
     for number in range(40):
         make_exchange(host=make_institution(name=f"Polytechnic {number}"))
+    options = client.get(url("exchange-list")).text.count("<option")
+    for number in range(40):
+        make_exchange(host=make_institution(name=f"Maritime college {number}"))
 
     page = client.get(url("exchange-list")).text
 
     assert "Polytechnic 7" not in page
     assert 'list="institution-suggestions"' in page
-    assert page.count("<option") < 100
+    # Forty more institutions (in the same country), not one more choice.
+    assert page.count("<option") == options
 
 
 def test_field_select_offers_broad_and_narrow_fields_only(client):
@@ -471,6 +549,51 @@ def test_admin_search_uses_the_full_text_index(client, superuser, conservatory):
     assert admin_titles(client, q="metal") == ["Welding camp"]
     assert admin_titles(client, q="mou-2027-001") == ["Voice masterclass"]
     assert admin_titles(client, q="&|!") == []
+
+
+def admin_found(client, model: str, term: str) -> list[str]:
+    """What the admin's list of ``model`` finds for ``term``, and that it
+    searched the full-text documents, not with LIKE over the columns."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/admin/cooperation/{model}/", {"q": term})
+    assert response.status_code == 200
+    searched = [q["sql"] for q in queries if "@@" in q["sql"]]
+    assert searched and not any(" LIKE " in sql for sql in searched)
+    return sorted(str(record) for record in response.context["cl"].result_list)
+
+
+def test_admin_institution_and_agreement_search_use_the_full_text_index(
+    client, superuser, conservatory
+):
+    client.force_login(superuser)
+    ghent = make_institution(name="Ghent Opera Studio", erasmus_code="B  GENT25")
+    make_agreement(parties=[conservatory, ghent], title="Opera MoU")
+    make_agreement(title="Welding charter", reference="WC-9")
+
+    assert admin_found(client, "institution", "conservatory") == [str(conservatory)]
+    assert admin_found(client, "institution", "上海音") == [str(conservatory)]
+    assert admin_found(client, "institution", "B GENT25") == [str(ghent)]
+    assert admin_found(client, "agreement", "opera studio") == ["Opera MoU"]
+    assert admin_found(client, "agreement", "上海") == ["Opera MoU"]
+    assert admin_found(client, "agreement", "wc-9") == ["Welding charter"]
+
+
+def test_a_picker_finds_institutions_by_the_beginning_of_a_word(
+    client, superuser, conservatory
+):
+    client.force_login(superuser)
+    make_institution(name="Ghent Opera Studio")
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "shangh",
+            "app_label": "cooperation",
+            "model_name": "agreementparty",
+            "field_name": "institution",
+        },
+    )
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [str(conservatory.pk)]
 
 
 def test_admin_exchange_list_is_newest_first(client, superuser):

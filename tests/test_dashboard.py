@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from cooperation.models import Agreement, Exchange, Interest
@@ -214,3 +215,91 @@ def test_dashboard_has_no_failed_email_panel_when_every_email_went(client, edito
     response = client.get(reverse("admin:index"))
     assert response.context["dashboard"]["unnotified_count"] == 0
     assert "whose e-mail failed" not in response.text
+
+
+# Query counts that do not grow with the data ---------------------------------
+
+#: Queries of the dashboard, whatever the number of records and history
+#: entries (sessions, user, permissions, each panel, each record type's
+#: latest changes). Counted with the content types not yet cached (the first
+#: request of a process), whatever ran before.
+DASHBOARD_QUERIES = 25
+#: Queries of an agreement's history page, whatever its number of parties.
+AGREEMENT_HISTORY_QUERIES = 13
+
+
+@pytest.mark.parametrize("rows", [3, 10])
+def test_dashboard_queries_do_not_grow_with_the_history(
+    client, editor, django_assert_num_queries, rows
+):
+    for number in range(rows):
+        exchange = make_exchange(
+            title_en=f"Exchange {number}",
+            starts_on=TODAY + datetime.timedelta(days=5),
+            ends_on=None,
+        )
+        Interest.objects.create(
+            exchange=exchange, name="Li Wei", email="li@example.org", consent=True
+        )
+    gone = make_exchange(title_en="Cancelled for good")
+    Interest.objects.create(
+        exchange=gone, name="Anna", email="anna@example.org", consent=True
+    )
+    gone_id = gone.pk
+    gone.delete()
+    client.force_login(editor)
+    ContentType.objects.clear_cache()
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get(reverse("admin:index"))
+    changes = [change["what"] for change in response.context["dashboard"]["changes"]]
+    last = Interest.objects.get(exchange__title_en=f"Exchange {rows - 1}")
+    assert f"registration {last.pk} – Exchange {rows - 1}" in changes
+    assert any(f"deleted exchange {gone_id}" in what for what in changes)
+
+
+@pytest.mark.parametrize("rows", [3, 10])
+def test_agreement_history_queries_do_not_grow_with_its_parties(
+    client, superuser, django_assert_num_queries, rows
+):
+    agreement = make_agreement(
+        parties=[make_institution(name_en=f"Party {n}") for n in range(rows)]
+    )
+    client.force_login(superuser)
+    url = reverse("admin:cooperation_agreement_history", args=[agreement.pk])
+    ContentType.objects.clear_cache()
+    with django_assert_num_queries(AGREEMENT_HISTORY_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert f"Party {rows - 1} (signatory)" in response.text
+
+
+@pytest.mark.parametrize("rows", [3, 10])
+def test_lineage_chain_is_one_query_however_long(django_assert_num_queries, rows):
+    chain = [make_agreement(title_en="Agreement 0")]
+    for number in range(1, rows + 1):
+        chain.append(
+            make_agreement(
+                title_en=f"Agreement {number}",
+                predecessor=chain[-1],
+                lineage=Agreement.Lineage.RENEWS,
+            )
+        )
+    latest = Agreement.objects.get(pk=chain[-1].pk)
+    with django_assert_num_queries(1):
+        earlier = latest.lineage_chain
+    assert [agreement.pk for agreement in earlier] == [a.pk for a in chain[:-1]]
+
+
+def test_lineage_chain_stops_at_a_loop():
+    first = make_agreement(title_en="First")
+    second = make_agreement(
+        title_en="Second", predecessor=first, lineage=Agreement.Lineage.RENEWS
+    )
+    # A loop that only the database could make (the form refuses it).
+    Agreement.objects.filter(pk=first.pk).update(
+        predecessor=second, lineage=Agreement.Lineage.RENEWS
+    )
+    first.refresh_from_db()
+    assert first.lineage_chain == [second]
+    assert second.lineage_chain == [first]
+    assert make_agreement().lineage_chain == []

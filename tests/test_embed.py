@@ -2,8 +2,11 @@
 
 import datetime
 import html
+import re
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import override
@@ -206,7 +209,34 @@ def test_the_institution_page_shows_the_snippet(client, records):
     assert "Show these exchanges on your website" not in page  # in Dutch
     assert escape(snippet) in page
     assert 'height="400" loading="lazy"' in html.unescape(page)
+    assert escape(embed.snippet(RequestFactory().get("/"), host, "nl")) in page
     assert "<textarea" in page and "readonly" in page
+
+
+def test_the_embed_reports_its_height_with_a_script_file_only(client, records):
+    page = titles(client.get(EMBED, {"institution": "royal-conservatoire"}))
+    scripts = re.findall(r"<script\b[^>]*>", page)
+    assert scripts == ['<script src="/static/js/embed-frame.js" defer>']
+    assert finders.find("js/embed-frame.js")
+    assert not re.search(r"\son[a-z]+=", page)  # no inline handlers (CSP)
+
+
+def test_the_snippet_includes_the_host_script_from_the_registry(rf, records):
+    text = embed.snippet(rf.get("/"), records["host"], "nl")
+    frame, script = text.split("\n")
+    assert frame.startswith(
+        '<iframe src="http://testserver/embed/exchanges/?institution='
+        'royal-conservatoire&amp;lang=nl" title="'
+    )
+    # An initial height only: the host script sizes the frame to its content.
+    assert 'height="400" loading="lazy"></iframe>' in frame
+    # The file's plain name (not the hashed one), absolute: a partner's copy
+    # keeps working after the file changes.
+    assert script == (
+        '<script src="http://testserver/static/js/embed-host.js" async></script>'
+    )
+    assert finders.find("js/embed-host.js")
+    assert not re.search(r"\son[a-z]+=", text)  # nothing inline
 
 
 def test_the_snippet_is_https_behind_the_tls_proxy(rf, records, settings):
@@ -220,6 +250,9 @@ def test_the_snippet_is_https_behind_the_tls_proxy(rf, records, settings):
         '<iframe src="https://registry.example.org/embed/exchanges/?institution='
         'royal-conservatoire&amp;lang=fr"'
     )
+    assert '<script src="https://registry.example.org/static/js/embed-host.js"' in (
+        text
+    )
 
 
 def test_the_admin_change_page_shows_the_snippet(client, records, superuser):
@@ -232,3 +265,4 @@ def test_the_admin_change_page_shows_the_snippet(client, records, superuser):
     page = titles(response)
     assert 'id="embed-snippet"' in page
     assert escape("/embed/exchanges/?institution=royal-conservatoire") in page
+    assert escape('<script src="http://testserver/static/js/embed-host.js"') in page

@@ -88,7 +88,7 @@ def stored(*tables: str) -> dict[str, list[tuple]]:
     rows = {}
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(f"SELECT * FROM {table} ORDER BY 1")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {table} ORDER BY 1")
             names = [column.name for column in cursor.description]
             kept = [i for i, name in enumerate(names) if not name.endswith("vector")]
             rows[table] = [

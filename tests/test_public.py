@@ -644,3 +644,243 @@ def test_detail_pages_give_the_state_of_the_day_of_the_request(
     assert client.get(agreement.get_absolute_url()).context["object"].state == (
         Agreement.State.EXPIRED
     )
+
+
+# Figures and the pages they link to -------------------------------------------------
+
+
+@pytest.fixture
+def calendar(world):
+    """One exchange in each state on TODAY, besides the world's open one."""
+    host = world["ap"]
+    return {
+        "planned": make_exchange(
+            host=host, starts_on=datetime.date(2027, 10, 1), ends_on=None
+        ),
+        "running": make_exchange(
+            host=host,
+            starts_on=datetime.date(2027, 6, 1),
+            ends_on=datetime.date(2027, 6, 30),
+        ),
+        "completed": make_exchange(
+            host=host,
+            starts_on=datetime.date(2027, 1, 1),
+            ends_on=datetime.date(2027, 1, 31),
+        ),
+        "cancelled": make_exchange(
+            host=host,
+            starts_on=datetime.date(2027, 11, 1),
+            ends_on=None,
+            cancelled=True,
+        ),
+        "unpublished": make_exchange(
+            host=host,
+            starts_on=datetime.date(2027, 12, 1),
+            ends_on=None,
+            published=False,
+        ),
+    }
+
+
+def link_of(page: str, text: str) -> str:
+    """The address of the link whose text is ``text`` (exactly one)."""
+    (href,) = re.findall(rf'<a href="([^"]+)">{re.escape(text)}</a>', page)
+    return href.replace("&amp;", "&")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_home_upcoming_figure_equals_the_rows_its_link_lists(
+    client, world, calendar, language
+):
+    home = client.get(url("home", language))
+    figure = home.context["figures"]["exchanges"]
+    with translation.override(language):
+        label = translation.gettext("upcoming exchanges")
+    listed = client.get(link_of(home.text, label))
+    assert listed.status_code == 200
+    assert listed.context["paginator"].count == figure == 2
+    assert {e.pk for e in listed.context["object_list"]} == {
+        world["exchange"].pk,
+        calendar["planned"].pk,
+    }
+
+
+def test_upcoming_state_filter_lists_planned_and_open_exchanges(
+    client, world, calendar
+):
+    response = client.get(url("exchange-list"), {"state": "upcoming"})
+    assert sorted(results(response)) == sorted(
+        [world["exchange"].title_en, calendar["planned"].title_en]
+    )
+    assert '<option value="upcoming" selected>' in response.text
+
+
+def test_dashboard_upcoming_figure_equals_the_rows_its_link_lists(
+    client, world, calendar, superuser
+):
+    client.force_login(superuser)
+    dashboard = client.get(reverse("admin:index")).context["dashboard"]
+    (figure, link) = next(
+        (count, link)
+        for label, count, link in dashboard["counts"]
+        if str(label) == "upcoming exchanges"
+    )
+    changelist = client.get(link)
+    assert changelist.status_code == 200
+    # Staff count what they may see, published or not.
+    assert changelist.context["cl"].result_count == figure == 3
+    assert set(changelist.context["cl"].queryset) == {
+        world["exchange"],
+        calendar["planned"],
+        calendar["unpublished"],
+    }
+
+
+# Who may register interest -------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", ["completed", "cancelled"])
+def test_interest_post_for_a_finished_exchange_is_refused_and_saves_nothing(
+    client, world, calendar, state, django_capture_on_commit_callbacks
+):
+    exchange = calendar[state]
+    before = Interest.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(exchange.get_absolute_url(), interest_data())
+    assert response.status_code == 409
+    assert f"This exchange is {state}" in response.text
+    assert "Nothing was saved." in response.text
+    assert "interest-form" not in response.text
+    assert Interest.objects.count() == before
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("state", ["planned", "running"])
+def test_interest_form_is_shown_and_accepted_until_the_exchange_ends(
+    client, world, calendar, state
+):
+    exchange = calendar[state]
+    assert "interest-form" in client.get(exchange.get_absolute_url()).text
+    response = client.post(exchange.get_absolute_url(), interest_data())
+    assert response.status_code == 302
+    assert Interest.objects.filter(exchange=exchange).count() == 1
+
+
+def interest_section(page: str) -> str:
+    (section,) = re.findall(r'<section id="interest".*?</section>', page, re.S)
+    return section
+
+
+def test_interest_thanks_are_shown_in_the_form_section(client, world):
+    address = url("exchange-detail", slug=world["exchange"].slug)
+    response = client.post(address, interest_data())
+    assert response.url.endswith("#interest")
+    page = client.get(response.url).text
+    assert "your interest has been registered" in interest_section(page)
+    # Once: not also at the top of the page, far from where the browser is.
+    assert page.count("your interest has been registered") == 1
+
+
+def test_interest_form_answers_at_the_form(client, world):
+    """Errors come back where the visitor is, not at the page's top."""
+    page = client.get(url("exchange-detail", slug=world["exchange"].slug)).text
+    (form,) = re.findall(r'<form [^>]*id="interest-form"[^>]*>', page)
+    assert 'action="#interest"' in form
+
+
+# The sort control shows the order applied ---------------------------------------------
+
+
+def selected_sort(page: str) -> list[str]:
+    (select,) = re.findall(r'<select name="sort".*?</select>', page, re.S)
+    return re.findall(r'<option value="(\w+)" selected>', select)
+
+
+@pytest.mark.parametrize(
+    ("params", "shown"),
+    [
+        ({"q": "Shanghai"}, "relevance"),
+        ({"q": "Shanghai", "sort": "title"}, "title"),
+        ({"q": "Shanghai", "sort": "relevance"}, "relevance"),
+        ({"sort": "relevance"}, "upcoming"),
+        ({"sort": "password"}, "upcoming"),
+        ({"kind": "teacher"}, "upcoming"),
+        ({}, "upcoming"),
+    ],
+)
+def test_sort_control_shows_the_order_applied(client, world, params, shown):
+    response = client.get(url("exchange-list"), params)
+    assert selected_sort(response.text) == [shown]
+    assert response.context["filter"].sort_applied() == shown
+
+
+def test_institution_search_shows_relevance_as_its_order(client, world):
+    response = client.get(url("institution-list"), {"q": "Shanghai"})
+    assert selected_sort(response.text) == ["relevance"]
+
+
+# Each catalog: (its orders as offered, the default, another, a search word).
+CATALOG_SORTS = {
+    "exchange-list": (
+        ["upcoming", "newest", "title", "relevance"],
+        "title",
+        "teachers",
+    ),
+    "institution-list": (["name", "country", "relevance"], "country", "Shanghai"),
+    "agreement-list": (["newest", "expiry", "title", "relevance"], "expiry", "musical"),
+}
+
+
+@pytest.mark.parametrize("catalog", CATALOG_SORTS)
+def test_every_catalog_s_sort_control_shows_the_order_applied(client, world, catalog):
+    offered, other, word = CATALOG_SORTS[catalog]
+    default = offered[0]
+
+    def shown(**params) -> list[str]:
+        response = client.get(url(catalog), params)
+        assert response.status_code == 200
+        page = response.text
+        (select,) = re.findall(r'<select name="sort".*?</select>', page, re.S)
+        # One option per order, no "(descending)" twins.
+        assert re.findall(r'<option value="([\w-]+)"', select) == offered
+        applied = response.context["filter"].qs.query.order_by
+        assert (applied[0] == "-rank") is (selected_sort(page) == ["relevance"])
+        return selected_sort(page)
+
+    assert shown() == [default]
+    assert shown(sort=other) == [other]
+    assert shown(q=word) == ["relevance"]
+    assert shown(q=word, sort=other) == [other]
+    assert shown(q=word, sort="relevance") == ["relevance"]
+    assert shown(sort="relevance") == [default]
+    assert shown(sort="password") == [default]
+    assert shown(q=word, sort="password") == ["relevance"]
+
+
+@pytest.mark.parametrize("value", ["password", "title,newest", "-title", "Title"])
+def test_an_unknown_sort_is_named_under_the_control_and_the_default_applies(
+    client, world, value
+):
+    # Upcoming first: it, then "Composition teachers in Shanghai"; by title: after.
+    make_exchange(
+        title_en="Zither summer course",
+        starts_on=datetime.date(2027, 7, 1),
+        ends_on=datetime.date(2027, 7, 5),
+    )
+    response = client.get(url("exchange-list"), {"sort": value})
+    assert response.status_code == 200
+    assert selected_sort(response.text) == ["upcoming"]
+    assert f"{value} is not one of the available choices" in response.text
+    default = client.get(url("exchange-list"))
+    assert results(response) == results(default)
+    assert results(response) != results(
+        client.get(url("exchange-list"), {"sort": "title"})
+    )
+
+
+def test_a_search_with_another_refused_filter_is_still_by_relevance(client, world):
+    response = client.get(
+        url("exchange-list"), {"q": "Shanghai", "starts_from": "2027-02-30"}
+    )
+    assert selected_sort(response.text) == ["relevance"]
+    assert results(response) == ["Composition teachers in Shanghai"]

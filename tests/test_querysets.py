@@ -164,8 +164,6 @@ def test_public_documents_are_public_ones_of_public_agreements():
     assert list(AgreementDocument.objects.public()) == [visible]
 
 
-def test_interest_registrations_are_never_public():
-    Interest.objects.create(
-        exchange=make_exchange(), name="A", email="a@example.org", consent=True
-    )
-    assert not Interest.objects.public().exists()
+def test_interest_registrations_have_no_public_gate():
+    # Never public: no public() a page or the API could call by mistake.
+    assert not hasattr(Interest.objects, "public")

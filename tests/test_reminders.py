@@ -32,7 +32,11 @@ def remind(*args, today=TODAY) -> str:
 
 @pytest.fixture
 def officer(db):
-    return make_user("officer", email="officer@ap.example.org")
+    return make_user(
+        "officer",
+        email="officer@ap.example.org",
+        group=Group.objects.get(name="Editors"),
+    )
 
 
 def expiring_in(days: int, **fields) -> Agreement:
@@ -58,6 +62,42 @@ def test_without_responsible_the_editors_are_reminded():
     expiring_in(30)
     remind()
     assert mail.outbox[0].to == ["e1@example.org", "e2@example.org"]
+
+
+def test_an_editor_tied_to_other_institutions_gets_no_reminder():
+    editors = Group.objects.get(name="Editors")
+    ap, shanghai = make_institution(name="AP"), make_institution(name="Shanghai")
+    music = make_institution(name="AP Faculty of Music", parent=ap)
+    hainan = make_institution(name="Hainan")
+    make_user("all", email="all@example.org", group=editors)
+    for name, institution in (("ap", ap), ("music", music), ("hainan", hainan)):
+        user = make_user(name, email=f"{name}@example.org", group=editors)
+        user.institutions.add(institution)
+    expiring_in(30, parties=[music, shanghai], title_en="MoU on music")
+    remind()
+    # The unrestricted editor, the party's editor and that of the institution
+    # above it; never Hainan's, who could not open it: the e-mail names it.
+    assert mail.outbox[0].to == [
+        "all@example.org",
+        "ap@example.org",
+        "music@example.org",
+    ]
+
+
+def test_a_responsible_staff_member_who_may_not_open_it_is_replaced_by_editors():
+    editors = Group.objects.get(name="Editors")
+    ap, elsewhere = make_institution(name="AP"), make_institution(name="Hainan")
+    moved = make_user("moved", email="moved@example.org", group=editors)
+    moved.institutions.add(elsewhere)
+    make_user("ap", email="ap@example.org", group=editors).institutions.add(ap)
+    no_role = make_user("norole", email="norole@example.org")
+    expiring_in(30, parties=[ap], responsible=moved)
+    expiring_in(31, parties=[ap], responsible=no_role)
+    remind()
+    assert [message.to for message in mail.outbox] == [
+        ["ap@example.org"],
+        ["ap@example.org"],
+    ]
 
 
 def test_running_twice_sends_nothing_twice(officer):
@@ -162,7 +202,10 @@ def test_renewal_copies_parties_fields_and_kinds(officer):
     successor = agreement_renew(agreement=agreement)
     assert successor.status == "draft"
     assert (successor.predecessor, successor.lineage) == (agreement, "renews")
-    assert successor.title_zh_hans == "谅解备忘录"
+    # Each language's title, saying that it is the renewal (issue 11).
+    year = (agreement.expires_on + datetime.timedelta(days=1)).year  # its start
+    assert successor.title_en == f"MoU (renewal {year})"
+    assert successor.title_zh_hans == f"谅解备忘录（{year} 年续签）"
     assert successor.responsible == officer
     assert set(successor.parties.values_list("institution", flat=True)) == {
         one.pk,

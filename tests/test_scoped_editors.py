@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from cooperation import scoping
+from cooperation import permissions
 from cooperation.models import (
     Agreement,
     AgreementDocument,
@@ -138,7 +138,7 @@ def fresh(user) -> User:
 def test_scope_holds_the_records_involving_the_users_institutions_and_units(
     world, scoped_editor, model
 ):
-    scoped = scoping.scope_for(fresh(scoped_editor), model.objects.all())
+    scoped = permissions.scope_for(fresh(scoped_editor), model.objects.all())
     assert set(scoped) == in_scope(world)[model]
 
 
@@ -147,16 +147,16 @@ def test_user_without_institutions_and_superuser_are_unrestricted(world, model):
     superuser = make_user("root", is_superuser=True)
     superuser.institutions.add(world["ap"])
     for user in (make_user("unscoped"), superuser):
-        assert not scoping.is_scoped(user)
-        assert scoping.scope_for(user, model.objects.all()).count() == (
+        assert not permissions.is_scoped(user)
+        assert permissions.scope_for(user, model.objects.all()).count() == (
             model.objects.count()
         )
 
 
 def test_choices_are_the_scope_and_what_the_public_sees(world, scoped_editor):
-    choices = set(scoping.choices_for(scoped_editor, Institution.objects.all()))
+    choices = set(permissions.choices_for(scoped_editor, Institution.objects.all()))
     assert choices == {world["ap"], world["workshop"], world["lab"], world["outsider"]}
-    with_current = scoping.choices_for(
+    with_current = permissions.choices_for(
         scoped_editor, Institution.objects.all(), current=[world["secret"].pk]
     )
     assert world["secret"] in with_current
@@ -165,9 +165,9 @@ def test_choices_are_the_scope_and_what_the_public_sees(world, scoped_editor):
 def test_involves_matches_the_scope(world, scoped_editor):
     for records in in_scope(world).values():
         for record in records:
-            assert scoping.involves(scoped_editor, record), record
+            assert permissions.involves(scoped_editor, record), record
     for record in out_of_scope(world).values():
-        assert not scoping.involves(scoped_editor, record), record
+        assert not permissions.involves(scoped_editor, record), record
 
 
 # Lists ----------------------------------------------------------------------
@@ -504,7 +504,7 @@ def test_scoped_editor_adds_an_agreement_with_their_institution(
     response = client.post(admin_url(Agreement, "add"), data)
     assert response.status_code == 302
     added = Agreement.objects.get(title_en="New memorandum")
-    assert scoping.involves(fresh(scoped_editor), added)
+    assert permissions.involves(fresh(scoped_editor), added)
     data = agreement_form(draft, parties=[world["outsider"]], title_en="Not ours")
     response = client.post(admin_url(Agreement, "add"), data)
     assert response.status_code == 200
@@ -569,6 +569,8 @@ def test_interest_cannot_be_moved_to_an_out_of_scope_exchange(
 
 
 def autocomplete(client, model, field_name: str, term: str = "") -> set[str]:
+    """The records offered, by name (their labels without the place, kind,
+    parties and date that tell records apart: tests/test_pickers.py)."""
     response = client.get(
         reverse("admin:autocomplete"),
         {
@@ -579,7 +581,7 @@ def autocomplete(client, model, field_name: str, term: str = "") -> set[str]:
         },
     )
     assert response.status_code == 200
-    return {result["text"] for result in response.json()["results"]}
+    return {result["text"].split(" — ")[0] for result in response.json()["results"]}
 
 
 def test_autocomplete_offers_own_and_published_institutions_only(

@@ -1,18 +1,19 @@
 """The ``seed_demo`` command: the story, idempotence and valid sample data."""
 
+import copy
 import datetime
 from io import StringIO
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import translation
 
-from cooperation.data import demo
+from cooperation.data import DEMO_FILE, demo_records
+from cooperation.management.commands import seed_demo
 from cooperation.models import (
     Agreement,
     AgreementExchangeKind,
@@ -157,6 +158,21 @@ def test_if_empty_skips_when_an_institution_exists(today):
     assert len(output.strip().splitlines()) == 1
 
 
+@pytest.mark.django_db
+def test_an_exchange_breaking_the_institution_rules_stops_the_load(monkeypatch):
+    records = copy.deepcopy(demo_records())
+    exchange = next(e for e in records["exchanges"] if e.get("agreement"))
+    exchange["partners"] = [*exchange["partners"], exchange["host"]]
+    monkeypatch.setattr(seed_demo, "demo_records", lambda: records)
+
+    with pytest.raises(CommandError) as refused:
+        seed()
+
+    assert exchange["slug"] in str(refused.value)
+    assert "cannot also be a partner" in str(refused.value)
+    assert not Exchange.objects.exists()
+
+
 # --- identifiers -----------------------------------------------------------------
 
 # Erasmus codes that earlier demo data gave to VIVES, HEPL and Institut Paul
@@ -165,11 +181,11 @@ OTHER_INSTITUTIONS_CODES = ("B  KORTRIJ03", "B  LIEGE42", "F  LYON121")
 
 
 def test_demo_data_carries_no_identifier_and_none_of_the_wrong_codes():
-    text = Path(demo.__file__).read_text(encoding="utf-8")
+    text = DEMO_FILE.read_text(encoding="utf-8")
     for code in OTHER_INSTITUTIONS_CODES:
         assert code not in text
         assert " ".join(code.split()) not in text
-    for entry in demo.INSTITUTIONS:
+    for entry in demo_records()["institutions"]:
         assert not set(IDENTIFIER_FIELDS) & set(entry), entry["slug"]
 
 

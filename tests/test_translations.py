@@ -1,16 +1,13 @@
 """The public site is completely translated into every language it offers.
 
-Three checks:
+Two checks (a third, that the catalogues hold every text marked for
+translation, is tests/test_catalogues.py):
 
 * every entry of each catalogue is translated and none is fuzzy;
-* every text marked for translation in the templates and in the Python code
-  is in every catalogue (so a new ``{% translate "..." %}`` without a
-  ``makemessages`` and a translation fails here);
 * the rendered public pages, in each translated language, show none of the
   English interface texts.
 """
 
-import ast
 import datetime
 import re
 from html.parser import HTMLParser
@@ -32,8 +29,6 @@ from tests.factories import field, make_agreement, make_exchange, make_instituti
 
 BASE_DIR = Path(settings.BASE_DIR)
 LOCALE_DIR = BASE_DIR / "cooperation" / "locale"
-TEMPLATE_DIR = BASE_DIR / "templates"
-CODE_DIR = BASE_DIR / "cooperation"
 
 # Django language code -> catalogue folder.
 LANGUAGES = {"zh-hans": "zh_Hans", "nl": "nl", "fr": "fr"}
@@ -69,117 +64,7 @@ def test_catalogue_is_complete_and_not_fuzzy(folder):
     assert not problems, "\n".join(problems)
 
 
-# --- (b) catalogues up to date with the code ---------------------------------
-
-_PY_STRING = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
-_PY_STRINGS = rf"((?:\s*{_PY_STRING})+)"  # implicit concatenation over lines
-_CALL = r"(?<![\w.])(?:{names})\("
-# (pattern, whether its first literal is a context)
-PYTHON_CALLS = [
-    (re.compile(_CALL.format(names="_|gettext|gettext_lazy") + _PY_STRINGS), False),
-    # ngettext: the singular is the msgid
-    (re.compile(_CALL.format(names="ngettext|ngettext_lazy") + _PY_STRINGS), False),
-    (
-        re.compile(
-            _CALL.format(names="pgettext|pgettext_lazy")
-            + rf"{_PY_STRINGS}\s*,"
-            + _PY_STRINGS
-        ),
-        True,
-    ),
-]
-TEMPLATE_TRANSLATE = re.compile(
-    r"""\{%\s*trans(?:late)?\s+(?P<q>["'])(?P<text>.*?)(?P=q)"""
-    r"""(?:[^%]*?\bcontext\s+(?P<cq>["'])(?P<context>.*?)(?P=cq))?[^%]*%\}""",
-    re.DOTALL,
-)
-TEMPLATE_BLOCK = re.compile(
-    r"\{%\s*blocktrans(?:late)?\b(?P<options>.*?)%\}(?P<body>.*?)"
-    r"\{%\s*endblocktrans(?:late)?\s*%\}",
-    re.DOTALL,
-)
-TEMPLATE_PLURAL = re.compile(r"\{%\s*plural\s*%\}")
-TEMPLATE_VARIABLE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
-
-
-def _python_string(literals: str) -> str:
-    return "".join(ast.literal_eval(part) for part in re.findall(_PY_STRING, literals))
-
-
-def _block_text(body: str, trimmed: bool) -> str:
-    """What ``makemessages`` makes of a ``blocktranslate`` body."""
-    if trimmed:
-        body = " ".join(line.strip() for line in body.strip().splitlines() if line)
-    body = body.replace("%", "%%")
-    return TEMPLATE_VARIABLE.sub(r"%(\1)s", body)
-
-
-def template_messages() -> set[tuple[str, str | None]]:
-    """(msgid, context) of every text marked in templates/."""
-    found = set()
-    for path in sorted(TEMPLATE_DIR.rglob("*")):
-        if path.suffix not in {".html", ".txt"}:
-            continue
-        source = path.read_text("utf-8")
-        for match in TEMPLATE_TRANSLATE.finditer(source):
-            found.add((match["text"], match["context"]))
-        for match in TEMPLATE_BLOCK.finditer(source):
-            options = match["options"]
-            context = re.search(r"""\bcontext\s+(["'])(.*?)\1""", options)
-            singular = TEMPLATE_PLURAL.split(match["body"])[0]
-            text = _block_text(singular, trimmed=" trimmed" in f" {options}")
-            found.add((text, context[2] if context else None))
-    return found
-
-
-def python_messages() -> set[tuple[str, str | None]]:
-    """(msgid, context) of every literal marked in cooperation/ (no migrations)."""
-    found = set()
-    for path in sorted(CODE_DIR.rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
-        source = path.read_text("utf-8")
-        for pattern, has_context in PYTHON_CALLS:
-            for match in pattern.finditer(source):
-                if has_context:
-                    found.add((_python_string(match[2]), _python_string(match[1])))
-                else:
-                    found.add((_python_string(match[1]), None))
-    return found
-
-
-def test_extraction_finds_the_texts_it_should():
-    """Guards the regexes above: if they found nothing, the next test would
-    pass for nothing."""
-    templates = template_messages()
-    code = python_messages()
-    assert ("Skip to content", None) in templates
-    assert ("%(counter)s exchange found", None) in templates
-    assert ("Someone registered interest in the exchange “%(title)s”.", None) in (
-        templates
-    )
-    assert ("Sort by", None) in code
-    assert (
-        "You have sent several registrations in a short time. Please try again "
-        "in an hour.",
-        None,
-    ) in code
-    assert ("%d record published.", None) in code
-    assert ("name", "person") in code
-    assert len(templates) > 100 and len(code) > 250
-
-
-@pytest.mark.parametrize("folder", LANGUAGES.values())
-def test_catalogue_has_every_marked_text(folder):
-    messages = catalogue(folder)
-    missing = sorted(
-        f"{msgid!r}" + (f" (context {context!r})" if context else "")
-        for msgid, context in template_messages() | python_messages()
-        if messages.get(msgid, context) is None
-    )
-    assert not missing, (
-        "Not in the catalogue; run makemessages and translate:\n" + "\n".join(missing)
-    )
+# --- (b) catalogues up to date with the code: tests/test_catalogues.py --------
 
 
 # --- (c) no English interface text on a translated page ----------------------
@@ -229,28 +114,28 @@ def visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", " ".join(parser.parts))
 
 
+# Where the public interface's texts are marked (the catalogues' locations).
+PUBLIC_SOURCES = (
+    "templates/",
+    *(
+        f"cooperation/{name}"
+        for name in ("views.py", "filters.py", "forms.py", "feeds.py", "services.py")
+    ),
+)
+
+
 def english_interface_texts(folder: str) -> list[str]:
     """The English texts of the public interface (templates and the public
     Python modules) that this language translates differently; a text that a
     language keeps as it is (“Menu” in Dutch, “Documents” in French, “Erasmus
     code”) cannot be told apart from its translation."""
-    public_modules = {"views.py", "filters.py", "forms.py", "feeds.py", "services.py"}
-    marked = set(template_messages())
-    for path in sorted(CODE_DIR.glob("*.py")):
-        if path.name in public_modules:
-            source = path.read_text("utf-8")
-            for pattern, has_context in PYTHON_CALLS:
-                if not has_context:
-                    marked |= {
-                        (_python_string(m[1]), None) for m in pattern.finditer(source)
-                    }
-    messages = catalogue(folder)
     texts = set()
-    for msgid, context in marked:
-        message = messages.get(msgid, context)
-        if message is None:  # shown in English
-            originals, strings = (msgid,), ()
-        elif isinstance(message.id, tuple):
+    for message in catalogue(folder):
+        if not message.id or not any(
+            path.startswith(PUBLIC_SOURCES) for path, _line in message.locations
+        ):
+            continue
+        if isinstance(message.id, tuple):
             originals, strings = message.id, message.string
         else:
             originals, strings = (message.id,), (message.string,)
@@ -259,7 +144,8 @@ def english_interface_texts(folder: str) -> list[str]:
             if original.casefold() in kept:
                 continue
             # A text with a placeholder: its longest fixed part.
-            fixed = max(re.split(r"%\(\w+\)s|%[sd]", original), key=len).strip(" .:")
+            parts = re.split(r"%\(\w+\)[sd]|%[sd]|\{\w+\}", original)
+            fixed = max(parts, key=len).strip(" .:")
             if len(fixed) >= 3:
                 texts.add(fixed)
     return sorted(texts)

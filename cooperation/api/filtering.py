@@ -8,6 +8,7 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.plumbing import build_parameter_type
 from drf_spectacular.utils import OpenApiParameter
 
+from ..filters import SortFilter
 from .errors import BadParameters, choices_fix, filterset_refusal, parameter_error
 
 
@@ -61,7 +62,8 @@ class CatalogFilterExtension(DjangoFilterExtension):
     choices), with the explanations of ``view.parameter_docs``; a parameter
     of ``view.parameter_patterns`` is a string of that pattern (a country's
     choices depend on the data, so they are not listed). Each may be sent
-    empty (``allowEmptyValue``): the FilterSet's form takes that as absent."""
+    empty: the FilterSet's form takes that as absent
+    (``schema.empty_query_parameters_are_absent`` says so)."""
 
     target_class = CatalogFilterBackend
     priority = 1
@@ -85,9 +87,11 @@ class CatalogFilterExtension(DjangoFilterExtension):
             ]
         docs = getattr(view, "parameter_docs", {})
         for parameter in parameters:
-            # An empty value is no filter, as in the catalog's forms
-            # (?kind=&country=CN).
-            parameter["allowEmptyValue"] = True
+            if isinstance(filter_field, SortFilter):
+                # One order (filters.SortFilter), not django-filter's list.
+                parameter["schema"] = parameter["schema"]["items"]
+                parameter.pop("explode", None)
+                parameter.pop("style", None)
             if field_name in docs:
                 # Keep the list of choices that drf-spectacular wrote.
                 choices = parameter.get("description", "").partition("\n\n*")

@@ -266,7 +266,7 @@ class CatalogCursorPagination(BasePagination):
 
     def read_page_size(self, request) -> int:
         text = request.query_params.get(self.page_size_query_param)
-        if text is None:
+        if not text:  # absent or empty (as an empty filter is no filter)
             return self.page_size
         # Digits only, and few of them: int() refuses 4,301 digits or more.
         if (
@@ -342,8 +342,6 @@ class CatalogCursorPagination(BasePagination):
                 "description": "Where a page starts: copy it from the next or "
                 "previous link of the page before; a changed cursor is refused "
                 "(400).",
-                # Empty: the first page.
-                "allowEmptyValue": True,
                 "schema": {"type": "string"},
             },
             {

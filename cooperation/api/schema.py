@@ -382,6 +382,20 @@ def _responses(ok: OpenApiResponse, *, detail: bool) -> dict:
     return responses
 
 
+def empty_query_parameters_are_absent(result, generator, request, public):
+    """drf-spectacular's post-processing hook (SPECTACULAR_SETTINGS): every
+    query parameter may be sent empty (``allowEmptyValue``), and the API
+    takes it as absent, as the catalogs' forms do (``?kind=&lang=``): the
+    FilterSets' forms, ``views.read_language`` and the pagination's
+    ``read_page_size`` and ``read_cursor``."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == OpenApiParameter.QUERY:
+                    parameter["allowEmptyValue"] = True
+    return result
+
+
 def list_endpoint(name: str, serializer_class, example: dict):
     """The description of the list ``name``: its page of ``serializer_class``
     items."""

@@ -74,9 +74,10 @@ EXPOSED_HEADERS = "ETag, Last-Modified, Retry-After, Content-Language"
 
 
 def read_language(request) -> str | None:
-    """``?lang=``'s language, None without it; a 400 for another value."""
+    """``?lang=``'s language, None without it (or empty, as an empty filter
+    is no filter); a 400 for another value."""
     language = request.query_params.get("lang")
-    if language is None:
+    if not language:
         return None
     if language in LANGUAGE_CODES:
         return language
@@ -123,42 +124,74 @@ class PublicApiMixin:
         return response
 
 
-def validators(request) -> tuple[str, float]:
+def answer_key(etag: str) -> str:
+    """Where the answer with ``etag`` is kept (``PublicApiView.cached_answer``)."""
+    return f"api:answer:{etag}"
+
+
+def validators(request) -> tuple[str, float, dict | None]:
     """The ETag and the Last-Modified time of the answer to ``request``, from
-    the public data's version (three cache operations, no query). Both also move
-    every PUBLIC_TIMEOUT seconds and every day: states follow the calendar,
-    and writes that bypass the ORM do not move the version (caching.py)."""
+    the public data's version, and the answer's data when it is kept in the
+    cache (two cache operations, no query). Both also move every
+    PUBLIC_TIMEOUT seconds and every day: states follow the calendar, and
+    writes that bypass the ORM do not move the version (caching.py)."""
     version = public_version()
     now = time.time()
     window = now - now % PUBLIC_TIMEOUT
-    # When this version was first seen: the data changed before then.
-    seen_key = f"api:version-seen:{version}"
-    cache.add(seen_key, now, 24 * 60 * 60)
-    seen = cache.get(seen_key) or now
     today = timezone.localdate()
+    key = f"{version}:{window}:{today}:{request.build_absolute_uri()}"
+    etag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+    # When this version was first seen (the data changed before then), read
+    # with the kept answer in one cache operation.
+    seen_key = f"api:version-seen:{version}"
+    keys = [seen_key]
+    if settings.PUBLIC_PAGE_CACHE_SECONDS > 0:
+        keys.append(answer_key(etag))
+    found = cache.get_many(keys)
+    seen = found.get(seen_key)
+    if seen is None:
+        cache.add(seen_key, now, 24 * 60 * 60)
+        seen = cache.get(seen_key) or now
     midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
     last_modified = max(seen, window, midnight.timestamp())
-    key = f"{version}:{window}:{today}:{request.build_absolute_uri()}"
-    return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"', last_modified
+    return etag, last_modified, found.get(answer_key(etag))
 
 
 class PublicApiView(PublicApiMixin, GenericAPIView):
-    """A conditional GET: 304 when the client's ETag is current."""
+    """A conditional GET: 304 when the client's ETag is current; else the
+    answer, from the cache when someone asked for it since the data changed."""
 
     renderer_classes = [JSONRenderer]
 
     def get(self, request, *args, **kwargs):
-        etag, last_modified = validators(request)
+        etag, last_modified, kept = validators(request)
         response = get_conditional_response(
             request, etag=etag, last_modified=int(last_modified)
         )
         if response is None:
-            response = self.answer(request, *args, **kwargs)
+            response = self.cached_answer(etag, kept, request, *args, **kwargs)
         if response.status_code in (200, 304):
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
             # Caches may keep it, and ask each time whether it is current.
             patch_cache_control(response, public=True, no_cache=True)
+        return response
+
+    def cached_answer(self, etag: str, kept: dict | None, request, *args, **kwargs):
+        """``kept`` (the data ``validators`` found in the cache), else
+        ``answer``'s, then kept in the cache under the answer's ETag for
+        settings.PUBLIC_PAGE_CACHE_SECONDS (0: not kept), as the public pages
+        are (caching.public_page). The ETag names all that the data depends
+        on (the public data's version, the day, the address with its query
+        and language), so a kept answer is the one ``answer`` would give; a
+        client without the ETag then costs no query. Refusals (400, 404) are
+        raised, never kept."""
+        if kept is not None:
+            return Response(kept)
+        response = self.answer(request, *args, **kwargs)
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if seconds > 0 and response.status_code == 200:
+            cache.set(answer_key(etag), response.data, seconds)
         return response
 
     def answer(self, request, *args, **kwargs):
@@ -203,7 +236,7 @@ class CatalogListView(ListModelMixin, PublicApiView):
         otherwise), else ``default_order``."""
         filterset = getattr(self, "filterset", None)
         if filterset is not None and hasattr(filterset, "pages"):
-            given = filterset.form.cleaned_data.get("sort")
+            given = filterset.sort_given()
             searching = filterset.searching()
             if (given and given != "relevance") or searching:
                 return filterset.sort_key(), filterset.pages()
@@ -454,9 +487,10 @@ class SchemaView(PublicApiMixin, SpectacularJSONAPIView):
 
 
 class DocsView(TemplateView):
-    """The API's documentation page: Swagger UI from drf-spectacular-sidecar,
-    served as static files with the site's own start-up script (no inline
-    code: the site's Content-Security-Policy holds)."""
+    """The API's documentation page: Swagger UI vendored under
+    static/vendor/swagger-ui/ (scripts/vendor_static.sh), served as static
+    files with the site's own start-up script (no inline code: the site's
+    Content-Security-Policy holds)."""
 
     template_name = "cooperation/api_docs.html"
 

@@ -1,11 +1,14 @@
+import dataclasses
 import datetime
 import os
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db import connection, models
+from django.db.models import Case, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +22,55 @@ from .base import Record, RecordQuerySet
 from .exchange_kind import ExchangeKind
 
 
+def academic_year(day: datetime.date) -> int:
+    """The calendar year in which the academic year of ``day`` starts (the
+    month is the ACADEMIC_YEAR_START_MONTH setting, September by default)."""
+    return day.year if day.month >= settings.ACADEMIC_YEAR_START_MONTH else day.year - 1
+
+
+def academic_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """The first day of academic ``year`` and the first day of the next."""
+    month = settings.ACADEMIC_YEAR_START_MONTH
+    return datetime.date(year, month, 1), datetime.date(year + 1, month, 1)
+
+
+def academic_year_label(year: int) -> str:
+    """``2026/27``, or ``2026`` when academic years are calendar years."""
+    if settings.ACADEMIC_YEAR_START_MONTH == 1:
+        return str(year)
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+@dataclasses.dataclass(frozen=True)
+class PlacesUsage:
+    """An agreement's places for one kind of exchange in one academic year:
+    agreed (None: no quota), used, and what is left (negative: over)."""
+
+    year: int
+    kind: str
+    agreed: int | None
+    used: int
+    #: The agreement, where a list mixes several (the dashboard).
+    agreement: "Agreement | None" = dataclasses.field(default=None, compare=False)
+
+    @property
+    def left(self) -> int | None:
+        return None if self.agreed is None else self.agreed - self.used
+
+    @property
+    def over(self) -> int:
+        """How many places beyond the quota are used (0 within it)."""
+        return max(-self.left, 0) if self.left is not None else 0
+
+    @property
+    def year_label(self) -> str:
+        return academic_year_label(self.year)
+
+    @property
+    def kind_label(self) -> str:
+        return ExchangeKind(self.kind).label
+
+
 class AgreementQuerySet(RecordQuerySet):
     def search(self, text: str):
         """Agreements whose title or reference (weight A) or public summary
@@ -29,10 +81,60 @@ class AgreementQuerySet(RecordQuerySet):
 
     def public(self):
         """Published agreements that have been signed (or since terminated)."""
-        return self.filter(
-            published=True,
-            status__in=[Agreement.Status.SIGNED, Agreement.Status.TERMINATED],
+        return self.filter(published=True, status__in=Agreement.PUBLIC_STATUSES)
+
+    def for_choices(self):
+        """With what a picker shows of each agreement (``choice_label``): its
+        parties and their institutions, in one more query for all of them."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "parties",
+                queryset=AgreementParty.objects.select_related("institution"),
+            )
         )
+
+    def with_places_used(self, years=None):
+        """Annotate ``places_used``, the places used for each academic year
+        and kind of exchange, as ``{"kind", "year", "used"}`` items: the
+        participants of the agreement's exchanges that start in that year
+        (the places they offer while their participants are not recorded;
+        cancelled exchanges do not count). ``years`` keeps those academic
+        years only. One subquery a row, on the exchanges' agreement index;
+        read it with ``Agreement.places_usage``."""
+        exchanges = self.model._meta.get_field("exchanges").related_model
+        month = settings.ACADEMIC_YEAR_START_MONTH
+        used = exchanges.objects.filter(
+            agreement=models.OuterRef("pk"), cancelled=False
+        )
+        if years is not None:
+            period = Q(pk__in=[])
+            for year in years:
+                first, after = academic_year_bounds(year)
+                period |= Q(starts_on__gte=first, starts_on__lt=after)
+            used = used.filter(period)
+        used = (
+            used.order_by()
+            .annotate(
+                year=Case(
+                    When(
+                        starts_on__month__gte=month,
+                        then=ExtractYear("starts_on"),
+                    ),
+                    default=ExtractYear("starts_on") - 1,
+                )
+            )
+            .values("kind", "year")
+            .annotate(used=Sum(Coalesce("participants", "places", 0)))
+            .annotate(item=JSONObject(kind="kind", year="year", used="used"))
+            .values("item")
+        )
+        return self.annotate(places_used=ArraySubquery(used))
+
+    def for_places(self, years=None):
+        """With what ``Agreement.places_usage`` reads: the places used
+        (``with_places_used``) and the kinds of exchange with their quotas
+        (one more query for all the rows)."""
+        return self.with_places_used(years).prefetch_related("exchange_kinds")
 
     def with_state(self, on: datetime.date | None = None):
         """Annotate ``state``: the staff-set status, or for a signed agreement
@@ -69,8 +171,16 @@ class AgreementQuerySet(RecordQuerySet):
             expires_on__lte=on + datetime.timedelta(days=days),
         )
 
+    def expiring_soon(self, on: datetime.date | None = None):
+        """Those that expire within ``Agreement.EXPIRES_SOON_DAYS`` (the
+        dashboard's list, the admin's filter and its "expires soon" mark)."""
+        return self.expiring_within(Agreement.EXPIRES_SOON_DAYS, on)
+
 
 class Agreement(Record):
+    # A signed agreement expiring within this many days "expires soon".
+    EXPIRES_SOON_DAYS = 90
+
     class Kind(models.TextChoices):
         MOU = "mou", _("memorandum of understanding")
         LETTER_OF_INTENT = "intent", _("letter of intent")
@@ -84,6 +194,9 @@ class Agreement(Record):
         NEGOTIATION = "negotiation", _("in negotiation")
         SIGNED = "signed", _("signed")
         TERMINATED = "terminated", _("terminated")
+
+    #: The statuses a published agreement is public in (``public()``).
+    PUBLIC_STATUSES = (Status.SIGNED, Status.TERMINATED)
 
     class State(models.TextChoices):
         """Status as set by staff, refined by the dates once signed."""
@@ -279,20 +392,111 @@ class Agreement(Record):
         if errors:
             raise ValidationError(errors)
 
+    def parties_error(self, roles) -> str | None:
+        """The rule on an agreement's parties, which needs them (known to a
+        form or an import before they are saved, hence not in ``clean()``),
+        given as their ``roles``: once signed, at least two parties that are
+        not witnesses. The message, or None (``roles`` is read only then)."""
+        if self.status not in self.PUBLIC_STATUSES:
+            return None
+        parties = [role for role in roles if role != AgreementParty.Role.WITNESS]
+        if len(parties) < 2:
+            return _("A signed agreement needs at least two parties.")
+        return None
+
     @property
     def state_label(self) -> str:
         """The label of the ``state`` annotation (needs ``with_state()``)."""
         return self.State(self.state).label
 
     @property
+    def choice_label(self) -> str:
+        """The agreement as pickers offer it, told apart from one of the same
+        title (a renewal and its original): "Title — kind; parties; date"
+        (the signature date, else the status). Reads the parties: load them
+        with ``for_choices()``."""
+        parties = [str(party.institution) for party in self.parties.all()]
+        if len(parties) > 3:
+            parties[3:] = [_("%(count)d more") % {"count": len(parties) - 3}]
+        details = [
+            self.get_kind_display(),
+            ", ".join(parties),
+            self.signed_on.isoformat() if self.signed_on else self.get_status_display(),
+        ]
+        return f"{self} — " + "; ".join(str(d) for d in details if d)
+
+    def places_usage(self, years=None) -> list[PlacesUsage]:
+        """For each academic year (of ``years``; by default those in which
+        exchanges under the agreement start, and the current one while the
+        agreement is valid) and kind of exchange with a quota or places
+        used: the places agreed, used and left, in year and kind order. Load
+        the agreement with ``for_places()`` (else it is loaded again)."""
+        if not hasattr(self, "places_used"):
+            loaded = type(self).objects.for_places(years).get(pk=self.pk)
+            self.places_used = loaded.places_used
+            self._prefetched_objects_cache = loaded._prefetched_objects_cache
+        used = {(row["kind"], row["year"]): row["used"] for row in self.places_used}
+        agreed = {
+            covered.kind: covered.places_per_year
+            for covered in self.exchange_kinds.all()
+        }
+        if years is None:
+            years = {year for _kind, year in used}
+            current = academic_year(timezone.localdate())
+            first, after = academic_year_bounds(current)
+            if (self.valid_from is None or self.valid_from < after) and (
+                self.expires_on is None or self.expires_on >= first
+            ):
+                years.add(current)
+        rows = []
+        for year in sorted(years):
+            kinds = {kind for kind, places in agreed.items() if places is not None}
+            kinds |= {kind for kind, used_in in used if used_in == year}
+            for kind in sorted(kinds):
+                rows.append(
+                    PlacesUsage(
+                        year=year,
+                        kind=kind,
+                        agreed=agreed.get(kind),
+                        used=used.get((kind, year), 0),
+                    )
+                )
+        return rows
+
+    @property
+    def published_but_hidden(self) -> bool:
+        """Published, yet not public: it is not signed yet (see ``public()``)."""
+        return self.published and self.status not in self.PUBLIC_STATUSES
+
+    @property
     def lineage_chain(self) -> list["Agreement"]:
-        """Earlier agreements, oldest first (one query per step)."""
-        chain, current, seen = [], self.predecessor, {self.pk}
-        while current is not None and current.pk not in seen:
-            seen.add(current.pk)
-            chain.insert(0, current)
-            current = current.predecessor
-        return chain
+        """Earlier agreements, oldest first: one recursive query however long
+        the chain (none without an earlier agreement). A loop in the chain
+        ends it before the first agreement met twice."""
+        if self.predecessor_id is None:
+            return []
+        table = connection.ops.quote_name(self._meta.db_table)
+        # ``path``: the agreements met so far, this one included when saved.
+        query = f"""
+            WITH RECURSIVE chain (id, predecessor_id, depth, path) AS (
+                SELECT id, predecessor_id, 1, %s::bigint[] || id
+                FROM {table}
+                WHERE id = %s AND NOT id = ANY(%s::bigint[])
+              UNION ALL
+                SELECT earlier.id, earlier.predecessor_id, chain.depth + 1,
+                       chain.path || earlier.id
+                FROM {table} AS earlier
+                JOIN chain ON earlier.id = chain.predecessor_id
+                WHERE NOT earlier.id = ANY(chain.path)
+            )
+            SELECT agreement.* FROM {table} AS agreement
+            JOIN chain ON agreement.id = chain.id
+            ORDER BY chain.depth DESC
+        """
+        seen = [self.pk] if self.pk is not None else []
+        return list(
+            type(self)._default_manager.raw(query, [seen, self.predecessor_id, seen])
+        )
 
 
 class AgreementParty(models.Model):

@@ -1,4 +1,8 @@
-"""What every record type shares: slug, timestamps, publication, sample flag."""
+"""What the record types share: slug and timestamps (``Entry``), and for the
+records the public browses, publication and the sample flag (``Record``)."""
+
+import itertools
+from collections.abc import Iterator
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -11,7 +15,7 @@ from ..caching import public_data_changed
 def kept_by_database(field: models.Field) -> models.Field:
     """Mark ``field`` as a column that database triggers keep (see migration
     0009): the application never writes it."""
-    field.kept_by_database = True
+    field.kept_by_database = True  # type: ignore[attr-defined]
     return field
 
 
@@ -46,8 +50,9 @@ class RecordQuerySet(models.QuerySet):
         )
 
 
-class Record(models.Model):
-    """Abstract base of the public record types."""
+class Entry(models.Model):
+    """Abstract base of every record type: slug and timestamps. A change of
+    one is a change of the public data (page cache, see ``caching``)."""
 
     slug = models.SlugField(
         _("URL slug"),
@@ -59,17 +64,6 @@ class Record(models.Model):
             "one from the name."
         ),
     )
-    published = models.BooleanField(
-        _("published"),
-        default=False,
-        help_text=_("Only published records appear on the public site."),
-    )
-    is_sample = models.BooleanField(
-        _("sample data"),
-        default=False,
-        editable=False,
-        help_text=_("Made by the demo data command, not a real record."),
-    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -78,7 +72,12 @@ class Record(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = self.unique_slug(self.slug_source())
+            others = type(self)._default_manager.exclude(pk=self.pk)
+            self.slug = next(
+                slug
+                for slug in self.slug_candidates()
+                if not others.filter(slug=slug).exists()
+            )
         super().save(*args, **kwargs)
         public_data_changed()
 
@@ -91,12 +90,33 @@ class Record(models.Model):
         """The text the slug is made from."""
         raise NotImplementedError
 
-    def unique_slug(self, text: str) -> str:
-        """A slug for ``text`` not yet taken by another record (queries)."""
-        max_length = self._meta.get_field("slug").max_length
-        base = slugify(text)[: max_length - 8].strip("-") or self._meta.model_name
-        slug, number = base, 2
-        others = type(self)._default_manager.exclude(pk=self.pk)
-        while others.filter(slug=slug).exists():
-            slug, number = f"{base}-{number}", number + 1
-        return slug
+    def slug_candidates(self) -> Iterator[str]:
+        """The slugs this record may take, in order: one made from
+        ``slug_source``, then it numbered ("…-2", "…-3", …). The record takes
+        the first that no other has (here, or for many at once in an import)."""
+        max_length: int = self._meta.get_field("slug").max_length  # type: ignore[union-attr,assignment]
+        base = slugify(self.slug_source())[: max_length - 8].strip("-")
+        base = base or str(self._meta.model_name)
+        yield base
+        for number in itertools.count(2):
+            yield f"{base}-{number}"
+
+
+class Record(Entry):
+    """Abstract base of the records the public browses: only published ones
+    are public, and the demo data marks its own."""
+
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Only published records appear on the public site."),
+    )
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        editable=False,
+        help_text=_("Made by the demo data command, not a real record."),
+    )
+
+    class Meta(Entry.Meta):
+        abstract = True

@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .. import search as full_text
+from .agreement import Agreement, AgreementParty
 from .base import Record, RecordQuerySet, kept_by_database
 from .exchange_kind import ExchangeKind
+from .institution import Institution
 
 # The last day of an exchange (a single-day one has no end date), and the
 # days it runs; both indexed.
@@ -67,10 +69,39 @@ class ExchangeQuerySet(RecordQuerySet):
             starts_on__lte=on + datetime.timedelta(days=days),
         )
 
+    def starting_soon(self, on: datetime.date | None = None):
+        """Those that start within ``Exchange.STARTS_SOON_DAYS`` (the
+        dashboard's list and the admin's filter)."""
+        return self.starting_within(Exchange.STARTS_SOON_DAYS, on)
+
     def upcoming(self, on: datetime.date | None = None):
-        """Not cancelled and not yet started on ``on``."""
+        """Not cancelled and not yet started on ``on``: planned or open for
+        applications. The one meaning of "upcoming exchanges": the home page's
+        and the dashboard's figure and the catalog's ``state=upcoming`` (see
+        ``filters.ExchangeFilter``) all read it."""
         on = on or timezone.localdate()
         return self.filter(cancelled=False, starts_on__gt=on)
+
+    def with_interest_allowed(self, on: datetime.date | None = None):
+        """Annotate ``state`` (as ``with_state``) and ``interest_allowed``:
+        whether a visitor may register interest on ``on``, that is while the
+        exchange is planned, open for applications or running; not once it
+        is completed or cancelled. The one home of this rule: the detail page
+        shows the form and accepts its POST by it."""
+        return self.with_state(on).annotate(
+            interest_allowed=Case(
+                When(
+                    state__in=[
+                        Exchange.State.PLANNED,
+                        Exchange.State.OPEN,
+                        Exchange.State.RUNNING,
+                    ],
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
 
     def upcoming_parts(self, on: datetime.date | None = None) -> list:
         """The "upcoming first" order as four querysets that together hold
@@ -108,6 +139,8 @@ class ExchangeQuerySet(RecordQuerySet):
 
 class Exchange(Record):
     Kind = ExchangeKind
+    # An exchange starting within this many days "starts soon".
+    STARTS_SOON_DAYS = 30
 
     class Mode(models.TextChoices):
         ON_SITE = "on_site", _("on site")
@@ -298,6 +331,51 @@ class Exchange(Record):
             )
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def institution_errors(
+        *, host_id, partner_ids, agreement_id, agreement_parties=None
+    ) -> dict[str, str]:
+        """The rules on an exchange's institutions, which need its partners
+        (known to a form or an import before they are saved, hence not in
+        ``clean()``), as field name -> message: the host is not also a
+        partner; the agreement it implements has its host or a partner among
+        its parties (an agreement without parties yet is not judged).
+        ``agreement_parties``, the institution ids of the agreement's parties,
+        saves the query for them; the names are looked up only for a refusal.
+        """
+        errors = {}
+        partner_ids = set(partner_ids)
+        if host_id and host_id in partner_ids:
+            errors["partners"] = _(
+                "The host institution cannot also be a partner of its exchange."
+            )
+        if agreement_id and host_id:
+            if agreement_parties is None:
+                agreement_parties = AgreementParty.objects.filter(
+                    agreement_id=agreement_id
+                ).values_list("institution_id", flat=True)
+            agreement_parties = set(agreement_parties)
+            if agreement_parties and not agreement_parties & {host_id, *partner_ids}:
+                names = Institution.objects.filter(
+                    pk__in=[host_id, *sorted(agreement_parties)[:5]]
+                ).in_bulk()
+                errors["agreement"] = _(
+                    "None of the parties to the agreement “%(agreement)s” "
+                    "(%(parties)s) is this exchange's host (%(host)s) or one of its "
+                    "partners. Choose the agreement that the host or a partner "
+                    "signed, or first add one of them to the agreement's parties."
+                ) % {
+                    "agreement": Agreement.objects.get(pk=agreement_id),
+                    "parties": ", ".join(
+                        str(names[pk])
+                        for pk in sorted(agreement_parties)[:5]
+                        if pk in names
+                    )
+                    + (", …" if len(agreement_parties) > 5 else ""),
+                    "host": names.get(host_id, host_id),
+                }
+        return errors
 
     @property
     def state_label(self) -> str:

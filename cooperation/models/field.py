@@ -4,10 +4,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import Record, RecordQuerySet
+from .base import Entry
 
 
-class FieldOfEducationQuerySet(RecordQuerySet):
+class FieldOfEducationQuerySet(models.QuerySet):
     def public(self):
         """Fields of education are reference data: all are public."""
         return self.all()
@@ -17,7 +17,7 @@ class FieldOfEducationQuerySet(RecordQuerySet):
         return self.filter(code__startswith=code)
 
 
-class FieldOfEducation(Record):
+class FieldOfEducation(Entry):
     class Level(models.TextChoices):
         BROAD = "broad", _("broad field")
         NARROW = "narrow", _("narrow field")

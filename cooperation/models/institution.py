@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .. import languages
 from .. import search as full_text
 from ..identifiers import (
     ERASMUS_CODE_REGEX,
@@ -30,7 +31,7 @@ from .base import Record, RecordQuerySet
 
 IDENTIFIER_FIELDS = ("erasmus_code", "schac_code", "pic", "other_identifier")
 #: The names compared to find likely duplicates (trigram-indexed).
-NAME_COLUMNS = ("name_en", "name_zh_hans", "name_nl", "name_fr", "official_name")
+NAME_COLUMNS = (*languages.columns("name"), "official_name")
 
 
 def told_apart(place, other) -> bool:
@@ -323,19 +324,6 @@ class Institution(Record):
         UNIVERSITY = "university", _("university")
 
     SCHOOL_KINDS = (Kind.SCHOOL, Kind.UNIVERSITY, Kind.CONSERVATORY)
-    SEARCH_FIELDS = (
-        "name_en",
-        "name_zh_hans",
-        "name_nl",
-        "name_fr",
-        "official_name",
-        "acronym",
-        "aliases",
-        "erasmus_code",
-        "schac_code",
-        "pic",
-        "other_identifier",
-    )
 
     name = models.CharField(
         _("name"),

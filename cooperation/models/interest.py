@@ -5,15 +5,16 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
-class InterestQuerySet(models.QuerySet):
-    def public(self):
-        """Interest registrations are never public."""
-        return self.none()
-
-
 class Interest(models.Model):
     """A member of the public's registration of interest in an exchange.
     Never public; deleted after the retention period."""
+
+    #: What the visitor tells about themselves. The change history does not
+    #: copy it (translation.py registers the history), nor does ``__str__``
+    #: (the admin's log keeps that): deleting a registration, in the admin,
+    #: with its exchange or after the retention period (purge_interests),
+    #: leaves none of it anywhere.
+    PERSONAL_FIELDS = ("name", "email", "organisation", "message")
 
     class Status(models.TextChoices):
         NEW = "new", _("new")
@@ -52,8 +53,6 @@ class Interest(models.Model):
     created = models.DateTimeField(_("received"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = InterestQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("interest registration")
         verbose_name_plural = _("interest registrations")
@@ -69,9 +68,13 @@ class Interest(models.Model):
         ]
 
     def __str__(self) -> str:
+        # No name or e-mail: the admin's log and the history keep this text.
         try:
             exchange = str(self.exchange)
         except ObjectDoesNotExist:
             # A history entry outlives its exchange (the dashboard lists it).
             exchange = gettext("deleted exchange %(id)s") % {"id": self.exchange_id}
-        return f"{self.name} – {exchange}"
+        return gettext("registration %(id)s – %(exchange)s") % {
+            "id": self.pk,
+            "exchange": exchange,
+        }

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,17 @@ class User(AbstractUser):
         help_text=_(
             "When set, this user sees and edits only the records that involve "
             "these institutions. Leave empty for access to all records."
+        ),
+    )
+
+    language = models.CharField(
+        _("language of the admin"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language the admin is shown in for this user, whatever the "
+            "browser asks for. Leave empty to follow the browser."
         ),
     )
 

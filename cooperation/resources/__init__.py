@@ -133,7 +133,7 @@ def records_import(
     error still saves nothing)."""
     try:
         dataset = format_for(file_name, data).create_dataset(data)
-    except Exception as error:  # noqa: BLE001 - whatever the reader's error
+    except Exception as error:
         raise UnreadableFile(unreadable_message(error, data)) from error
     if not dataset.headers:
         raise UnreadableFile(_("The file is empty: it has no header line."))

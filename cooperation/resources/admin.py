@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -18,9 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 from import_export.admin import ExportMixin, ImportExportMixin
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import (
+    ConfirmImportForm,
+    ImportForm,
+    SelectableFieldsExportForm,
+)
 
-from .. import scoping
+from .. import permissions
 from ..caching import public_data_changed
 from ..translation import HISTORY
 from .base import (
@@ -327,10 +332,32 @@ class RecordConfirmImportForm(ConfirmImportForm):
         return mapping
 
 
+class RecordExportForm(SelectableFieldsExportForm):
+    """The export page's check boxes, one a column, named by the column's
+    label in the staff member's language ("Title (Simplified Chinese)",
+    "Kind") rather than django-import-export's "Title Zh Hans (Title
+    (Chinese))" and "Kind (Kind)". The file's headers stay as they are."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        if field is None:
+            return super()._get_field_label(resource, field_name)
+        if hasattr(resource, "column_choices"):  # the record types' columns
+            return dict(resource.column_choices()).get(
+                field.column_name, field.column_name
+            )
+        try:
+            model_field = resource._meta.model._meta.get_field(field.attribute or "")
+        except FieldDoesNotExist:
+            return field.column_name
+        return capfirst(model_field.verbose_name)
+
+
 class RecordExportMixin(ExportMixin):
     """The admin export of a changelist's filtered rows to CSV or XLSX, for
     anyone who may view the records."""
 
+    export_form_class = RecordExportForm
     to_encoding = "utf-8-sig"  # so that Excel reads Chinese names right
 
     def get_export_formats(self):
@@ -366,7 +393,7 @@ class RecordImportExportMixin(ImportExportMixin, RecordExportMixin):
         return (
             self.has_add_permission(request)
             and self.has_change_permission(request)
-            and not scoping.is_scoped(request.user)
+            and not permissions.is_scoped(request.user)
         )
 
     def get_import_resource_kwargs(self, request, **kwargs):

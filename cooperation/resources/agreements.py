@@ -130,14 +130,45 @@ class AgreementResource(ResolverMixin, RecordResource):
     )
     published = column("published", "Published", Boolean())
     slug = column("slug", "Slug", readonly=True, help_text=EXPORTED_ONLY)
+    places = column(
+        "places_used",
+        "Places per academic year",
+        readonly=True,
+        help_text=EXPORTED_ONLY,
+    )
 
     class Meta(RecordResource.Meta):
         model = Agreement
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("responsible", "predecessor").prefetch_related(
-            "fields", "parties__institution"
+        # The places used: one subquery a row (Agreement.places_usage).
+        return (
+            queryset.select_related("responsible", "predecessor")
+            .prefetch_related("fields", "parties__institution")
+            .for_places()
         )
+
+    def dehydrate_places(self, agreement):
+        """ "2026/27 student exchange: 10 agreed, 12 used, 2 over the quota"
+        for each academic year and kind, "; " between them."""
+        if not hasattr(agreement, "places_used"):
+            return ""  # not loaded by filter_export (an import's preview)
+        parts = []
+        for row in agreement.places_usage():
+            if row.agreed is None:
+                figures = _("no quota, %(used)d used") % {"used": row.used}
+            elif row.over:
+                figures = _(
+                    "%(agreed)d agreed, %(used)d used, %(over)d over the quota"
+                ) % {"agreed": row.agreed, "used": row.used, "over": row.over}
+            else:
+                figures = _("%(agreed)d agreed, %(used)d used, %(left)d left") % {
+                    "agreed": row.agreed,
+                    "used": row.used,
+                    "left": row.left,
+                }
+            parts.append(f"{row.year_label} {row.kind_label}: {figures}")
+        return "; ".join(parts)
 
     def dehydrate_fields(self, agreement):
         return "; ".join(field.code for field in agreement.fields.all())
@@ -278,21 +309,19 @@ class AgreementResource(ResolverMixin, RecordResource):
             errors["Witnesses"] = [
                 _("An institution cannot be both a party and a witness.")
             ]
-        if instance.status in (Agreement.Status.SIGNED, Agreement.Status.TERMINATED):
-            if signatories is None:
-                count = (
-                    AgreementParty.objects.filter(agreement=instance.pk)
-                    .exclude(role=AgreementParty.Role.WITNESS)
-                    .count()
-                    if instance.pk
-                    else 0
+        if signatories is None:
+            roles = (
+                AgreementParty.objects.filter(agreement=instance.pk).values_list(
+                    "role", flat=True
                 )
-            else:
-                count = len(signatories)
-            if count < 2:
-                errors["Parties"] = [
-                    _("A signed agreement needs at least two parties.")
-                ]
+                if instance.pk
+                else []
+            )
+        else:
+            roles = [AgreementParty.Role.SIGNATORY] * len(signatories)
+        error = instance.parties_error(roles)
+        if error:
+            errors["Parties"] = [error]
         return errors
 
     def relation_is_set(self, instance, name):

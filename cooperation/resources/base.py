@@ -13,7 +13,7 @@ from django.core.exceptions import (
 from django.db.models.base import ModelState
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
-from django.utils.text import capfirst, slugify
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from import_export import resources, results
@@ -447,7 +447,9 @@ class RecordResource(resources.Resource):
             language = next((s for s in languages if attribute.endswith(s)), None)
             name = attribute.removesuffix(language or "_en")
             try:
-                verbose_name = model._meta.get_field(name).verbose_name
+                verbose_name = getattr(
+                    model._meta.get_field(name), "verbose_name", None
+                )
             except FieldDoesNotExist:
                 verbose_name = None
             if verbose_name:
@@ -1155,20 +1157,14 @@ class RecordResource(resources.Resource):
         model = self._meta.model
         if not hasattr(self, "_slugs"):
             self._slugs = set(model.objects.values_list("slug", flat=True))
-        max_length = model._meta.get_field("slug").max_length
         for instance in instances:
-            if instance.slug and instance.slug not in self._slugs:
-                self._slugs.add(instance.slug)
-                continue
-            base = (
-                slugify(instance.slug_source())[: max_length - 8].strip("-")
-                or model._meta.model_name
-            )
-            slug, number = base, 2
-            while slug in self._slugs:
-                slug, number = f"{base}-{number}", number + 1
-            instance.slug = slug
-            self._slugs.add(slug)
+            if not instance.slug or instance.slug in self._slugs:
+                instance.slug = next(
+                    slug
+                    for slug in instance.slug_candidates()
+                    if slug not in self._slugs
+                )
+            self._slugs.add(instance.slug)
 
     def bulk_create(
         self, using_transactions, dry_run, raise_errors, batch_size=None, result=None

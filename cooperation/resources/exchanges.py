@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import Exchange
+from ..models import AgreementParty, Exchange
 from .base import RecordResource
 from .cells import (
     AGREEMENT,
@@ -218,14 +218,32 @@ class ExchangeResource(ResolverMixin, RecordResource):
         return errors
 
     def validate_relations(self, instance):
-        partners = instance._import_relations.get("partners") or []
-        if instance.host_id and instance.host_id in partners:
-            return {
-                "Partners": [
-                    _("The host institution cannot also be a partner of its exchange.")
-                ]
-            }
-        return {}
+        relations = instance._import_relations
+        if "partners" in relations:
+            partners = relations["partners"] or []
+        elif instance.pk:  # a row without the column keeps the partners
+            partners = list(instance.partners.values_list("pk", flat=True))
+        else:
+            partners = []
+        parties = None
+        if instance.agreement_id:
+            # Asked once an agreement per import (rows often share one).
+            known = self.__dict__.setdefault("_agreement_parties", {})
+            if instance.agreement_id not in known:
+                known[instance.agreement_id] = set(
+                    AgreementParty.objects.filter(
+                        agreement_id=instance.agreement_id
+                    ).values_list("institution_id", flat=True)
+                )
+            parties = known[instance.agreement_id]
+        errors = Exchange.institution_errors(
+            host_id=instance.host_id,
+            partner_ids=partners,
+            agreement_id=instance.agreement_id,
+            agreement_parties=parties,
+        )
+        columns = {"partners": "Partners", "agreement": "Agreement"}
+        return {columns[name]: [message] for name, message in errors.items()}
 
     def relation_is_set(self, instance, name):
         return getattr(instance, name).exists()  # partners, fields

@@ -84,5 +84,5 @@ def jsonld(data: dict) -> str:
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return format_html(
         '<script type="application/ld+json">{}</script>',
-        mark_safe(text.translate(_JSON_ESCAPES)),  # noqa: S308 - escaped above
+        mark_safe(text.translate(_JSON_ESCAPES)),
     )

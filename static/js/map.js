@@ -27,7 +27,7 @@
     number.textContent = count;
     var label = document.createElement("span");
     label.className = "visually-hidden";
-    label.textContent = element.dataset.clusterLabel.replace("%(count)s", count);
+    label.textContent = element.dataset.clusterLabel.replace("{count}", count);
     content.appendChild(number);
     content.appendChild(label);
     return L.divIcon({

@@ -11,7 +11,14 @@ LANGUAGES = ["en", "zh-hans", "nl", "fr"]
 
 
 def test_docs_page_shows_every_operation_without_csp_refusals(page, site):
-    refused, elsewhere = [], []
+    refused, elsewhere, scripts = [], [], []
+    page.on(
+        "response",
+        lambda response: (
+            response.request.resource_type in ("script", "stylesheet")
+            and scripts.append((response.url, response.status))
+        ),
+    )
     page.on(
         "console",
         lambda message: "Refused" in message.text and refused.append(message.text),
@@ -38,6 +45,16 @@ def test_docs_page_shows_every_operation_without_csp_refusals(page, site):
     expect(page.locator(".parameters [data-param-name='kind']")).to_be_visible()
     assert refused == []
     assert elsewhere == []
+    # Swagger UI comes from the vendored copy (static/vendor/swagger-ui/).
+    vendored = f"{site}/static/vendor/swagger-ui/"
+    assert {
+        (f"{vendored}swagger-ui-bundle.js", 200),
+        (f"{vendored}swagger-ui.css", 200),
+    } <= set(scripts)
+    assert all(
+        url.startswith((vendored, f"{site}/static/js/", f"{site}/static/css/"))
+        for url, _status in scripts
+    ), scripts
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -12,7 +12,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from cooperation.models import Institution
-from tests.browser.conftest import axe_violations, load_reference_data
+from tests.browser.conftest import axe_violations
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,7 +51,6 @@ def import_page(browser, live_server):
         page.goto(f"{live_server.url}/admin/cooperation/institution/import/")
         return page
 
-    load_reference_data()
     yield open_page
     for context in contexts:
         context.close()

@@ -101,7 +101,7 @@ class Command(BaseCommand):
                 restored[setting] = backups.extract_archive(source / name, root)
         try:
             public_data_changed()  # nothing cached from the data replaced stays
-        except Exception as error:  # whatever the cache backend raises
+        except Exception as error:  # noqa: BLE001 - whatever the cache raises
             self.stderr.write(
                 f"The cache could not be told of the restore ({error}): pages "
                 "cached before it are shown until they expire "

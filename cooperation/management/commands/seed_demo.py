@@ -4,7 +4,7 @@ Idempotent: records are matched by slug (parties by agreement and institution,
 covered exchange kinds by agreement and kind, interest registrations by
 exchange and e-mail) and saved only when something differs, so a second run
 on the same day writes nothing: no new history entries, no new ``updated``
-stamps. Dates are relative to today (see ``cooperation/data/demo.py``), so a
+stamps. Dates are relative to today (see ``cooperation/data/demo.yaml``), so a
 run on a later day moves them.
 """
 
@@ -17,7 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.utils import timezone, translation
 
-from cooperation.data import demo
+from cooperation import languages
+from cooperation.data import demo_records
 from cooperation.models import (
     Agreement,
     AgreementExchangeKind,
@@ -28,7 +29,6 @@ from cooperation.models import (
     Interest,
 )
 
-LANGUAGES = ("en", "zh_hans", "nl", "fr")
 DATE_KEYS = (
     "signed_on",
     "valid_from",
@@ -74,7 +74,7 @@ class Command(BaseCommand):
 
 
 class DemoSeeder:
-    """Writes ``cooperation.data.demo`` into the database (queries)."""
+    """Writes ``cooperation/data/demo.yaml`` into the database (queries)."""
 
     def __init__(self, *, today: datetime.date):
         self.today = today
@@ -87,13 +87,14 @@ class DemoSeeder:
         self.fields = FieldOfEducation.objects.in_bulk(field_name="code")
 
     def run(self) -> None:
-        for entry in demo.INSTITUTIONS:
+        records = demo_records()
+        for entry in records["institutions"]:
             self.institution(entry)
-        for entry in demo.AGREEMENTS:
+        for entry in records["agreements"]:
             self.agreement(entry)
-        for entry in demo.EXCHANGES:
+        for entry in records["exchanges"]:
             self.exchange(entry)
-        for entry in demo.INTERESTS:
+        for entry in records["interests"]:
             self.interest(entry)
 
     # --- one method per record type ------------------------------------------
@@ -114,7 +115,7 @@ class DemoSeeder:
             "longitude": self.decimal(entry.get("longitude")),
             "website": entry.get("website", ""),
             "email": entry.get("email", ""),
-            # Empty unless demo.py gives one (it gives none, see its
+            # Empty unless demo.yaml gives one (it gives none, see its
             # docstring), so that a run also clears the unchecked codes an
             # earlier version of the demo data gave.
             "erasmus_code": entry.get("erasmus_code", ""),
@@ -173,8 +174,15 @@ class DemoSeeder:
     def exchange(self, entry: dict) -> None:
         host = self.lookup(self.institutions, entry["host"])
         partners = [self.lookup(self.institutions, slug) for slug in entry["partners"]]
-        if host in partners:
-            raise CommandError(f"Exchange {entry['slug']}: the host is a partner.")
+        agreement = self.lookup(self.agreements, entry.get("agreement"))
+        errors = Exchange.institution_errors(
+            host_id=host.pk,
+            partner_ids=[partner.pk for partner in partners],
+            agreement_id=agreement.pk if agreement else None,
+        )
+        if errors:
+            message = " ".join(str(error) for error in errors.values())
+            raise CommandError(f"Exchange {entry['slug']}: {message}")
         values = {
             **self.texts(
                 entry,
@@ -188,7 +196,7 @@ class DemoSeeder:
             "kind": entry["kind"],
             "contact_email": entry.get("contact_email", ""),
             "external_url": entry.get("external_url", ""),
-            "agreement": self.lookup(self.agreements, entry.get("agreement")),
+            "agreement": agreement,
             "host": host,
             "mode": entry.get("mode", Exchange.Mode.ON_SITE),
             "city": entry.get("city", ""),
@@ -224,14 +232,18 @@ class DemoSeeder:
 
     @staticmethod
     def texts(entry: dict, *names: str) -> dict[str, str | None]:
-        """``name_en``, ``name_zh_hans``, ... from ``entry[name]``. English is
-        required and never null; a missing translation is null (fallback)."""
+        """``name_en``, ``name_zh_hans``, ... from ``entry[name]``, whose keys
+        are the columns' suffixes. The source language's text is required and
+        never null; a missing translation is null (fallback)."""
         values: dict[str, str | None] = {}
         for name in names:
             text = entry.get(name) or {}
-            values[f"{name}_en"] = text.get("en") or ""
-            for language in LANGUAGES[1:]:
-                values[f"{name}_{language}"] = text.get(language) or None
+            source = languages.column(name, languages.SOURCE)
+            values[source] = text.get(languages.suffix(languages.SOURCE)) or ""
+            for code in languages.TRANSLATED:
+                values[languages.column(name, code)] = (
+                    text.get(languages.suffix(code)) or None
+                )
         return values
 
     def dates(self, entry: dict, *names: str) -> dict[str, datetime.date | None]:

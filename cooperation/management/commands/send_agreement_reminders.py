@@ -20,8 +20,10 @@ def lead_times(value: str) -> list[int]:
 class Command(BaseCommand):
     help = (
         "E-mail the responsible staff member (or the editors) of every signed "
-        "agreement that expires within a lead time. Each lead time is sent once "
-        "per agreement, however often or late the command runs: run it daily."
+        "agreement that expires within a lead time, only those who may open the "
+        "agreement (an editor tied to other institutions is left out). Each lead "
+        "time is sent once per agreement, however often or late the command "
+        "runs: run it daily."
     )
 
     def add_arguments(self, parser):
@@ -60,7 +62,8 @@ class Command(BaseCommand):
         for agreement in run.without_recipient:
             self.stderr.write(
                 f"no recipient for “{agreement}”: set its responsible staff member "
-                "or add users with an e-mail address to the Editors group"
+                "or add users with an e-mail address to the Editors group, not "
+                "tied to institutions or tied to one of its parties"
             )
         summary = (
             f"{len(run.sent)} reminder(s) {'to send' if dry_run else 'sent'}, "

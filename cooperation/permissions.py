@@ -1,5 +1,13 @@
-"""Per-institution editors: which records a staff member tied to institutions
-may see and edit.
+"""Who may see or change what: the one place that answers "may this user
+see/change this record" (the admin, the dashboard, the public views that
+show staff-only documents and the expiry reminders all ask here).
+
+Staff roles come from Django's permissions (the Editors and Viewers groups,
+superusers); on top of them, per-institution editors narrow what a staff
+member works on.
+
+Per-institution editors
+-----------------------
 
 A user's ``institutions`` (set in the user admin) narrow what they work on.
 A user tied to none, and every superuser, is unrestricted. For the others:
@@ -48,7 +56,12 @@ from .models import (
     Exchange,
     Institution,
     Interest,
+    User,
 )
+
+#: The group whose members change every record (made by migration 0003);
+#: they hear of expiring agreements that have no responsible staff member.
+EDITORS = "Editors"
 
 # The record types narrowed to a user's institutions.
 NARROWED_MODELS = (Institution, Agreement, Exchange, Interest, AgreementDocument)
@@ -222,3 +235,50 @@ def refusal(user, model: type[Model]) -> str:
     }
     intro = _("You edit only the records that involve your institutions (%(names)s).")
     return f"{intro % {'names': ', '.join(names)}} {reasons.get(model, '')}".strip()
+
+
+# Whole records: roles and scope together --------------------------------------
+
+
+def may_view(user, record: Model) -> bool:
+    """Whether ``user`` may open ``record`` in the admin: an active staff
+    member with the view or change permission for its type, and the record
+    involves their institutions. Queries (permissions once per user object,
+    then one for a narrowed record)."""
+    if not (user.is_active and user.is_staff):
+        return False
+    opts = record._meta
+    if not (
+        user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+        or user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+    ):
+        return False
+    return involves(user, record)
+
+
+def reminder_editors() -> list[User]:
+    """The active Editors with an e-mail address, loaded once so that a run
+    over many agreements asks each one's permissions and scope once (one
+    query)."""
+    return list(
+        User.objects.filter(groups__name=EDITORS, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("email")
+    )
+
+
+def reminder_recipients(
+    agreement: Agreement, *, editors: Iterable[User] | None = None
+) -> list[str]:
+    """The addresses an agreement's expiry reminder goes to: its responsible
+    staff member, or else the active Editors; either way only users who may
+    open the agreement (the e-mail gives its title and admin link). An editor
+    tied to other institutions is left out. ``editors`` as loaded by
+    ``reminder_editors()`` (loaded here when not given). Queries."""
+    responsible = agreement.responsible
+    if responsible and responsible.email and may_view(responsible, agreement):
+        return [responsible.email]
+    if editors is None:
+        editors = reminder_editors()
+    return sorted({user.email for user in editors if may_view(user, agreement)})
