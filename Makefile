@@ -33,12 +33,13 @@ run: $(STAMP) messages ## Set up everything and serve the demo site on http://12
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: export DJANGO_SECRET_KEY ?= insecure-key-for-tests-only
-test: $(STAMP) messages ## Check formatting, lint, migrations and run the tests (ARGS=... for pytest)
+test: $(STAMP) messages ## Check formatting, lint, types, migrations and run the tests (ARGS=... for pytest)
 	@scripts/ensure_test_tools.sh
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	find cooperation tests scripts manage.py -name '*.py' -not -path '*/migrations/*' \
 		| xargs $(VENV)/bin/django-upgrade --target-version 5.2 --check
+	$(VENV)/bin/mypy
 	@$(WITH_DB) \
 	$(PY) manage.py check && \
 	$(PY) manage.py makemigrations --check --dry-run && \
@@ -71,5 +72,5 @@ superuser: $(STAMP) ## Create a superuser of your own choosing
 
 clean: ## Stop the project-local database, remove the virtualenv and caches (keeps var/postgres data)
 	-@[ -x $(PY) ] && $(PY) scripts/ensure_database.py --stop
-	rm -rf $(VENV) .pytest_cache .ruff_cache var/static
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache var/static
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import embed, permissions, services
+from . import embed, languages, permissions, services
 from . import search as full_text
 from .models import (
     Agreement,
@@ -47,6 +47,7 @@ from .models import (
     User,
 )
 from .models.agreement import academic_year
+from .models.institution import IDENTIFIER_FIELDS, NAME_COLUMNS
 from .paginators import EstimatedCountPaginator
 from .resources import (
     AgreementResource,
@@ -57,15 +58,6 @@ from .resources import (
     RecordImportExportMixin,
 )
 from .sites import as_recorded
-
-
-def translated_search_fields(*names: str) -> tuple[str, ...]:
-    """``name`` -> ``name_en``, ``name_zh_hans``, ``name_nl``, ``name_fr``."""
-    return tuple(
-        f"{name}_{language}"
-        for name in names
-        for language in ("en", "zh_hans", "nl", "fr")
-    )
 
 
 class FullTextSearch:
@@ -604,8 +596,8 @@ class InstitutionForm(forms.ModelForm):
     in the same country) of an institution being added, or renamed, moved or
     re-identified, and saves it only once staff tick "Save anyway"."""
 
-    NAMES = ("name_en", "name_zh_hans", "name_nl", "name_fr", "official_name")
-    IDENTIFIERS = ("erasmus_code", "schac_code", "pic", "other_identifier")
+    NAMES = NAME_COLUMNS
+    IDENTIFIERS = IDENTIFIER_FIELDS
 
     save_anyway = forms.BooleanField(
         label=_("Save anyway"),
@@ -1424,7 +1416,7 @@ class ExchangeAdmin(FullTextSearch, RecordImportExportMixin, RecordAdmin):
 class FieldOfEducationAdmin(HistoryAdmin, TranslationAdmin):
     list_display = ("code", "name", "level", "short_parent")
     list_filter = ("level",)
-    search_fields = ("code", *translated_search_fields("name"))
+    search_fields = ("code", *languages.columns("name"))
     ordering = ("code",)
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)

@@ -36,6 +36,16 @@ def public_version() -> int:
     return version
 
 
+def public_version_with(keys: list[str]) -> tuple[int, dict]:
+    """The current version of the public data and those of ``keys`` that are
+    in the cache, with their values, read in one cache operation."""
+    found = cache.get_many([_VERSION_KEY, *keys])
+    version = found.pop(_VERSION_KEY, None)
+    if version is None:
+        version = public_version()
+    return version, found
+
+
 def public_data_changed() -> None:
     """Call when a record changes: what was cached is recomputed when next
     asked for. The version moves at once (so that this transaction's own

@@ -23,7 +23,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from .filters import ExchangeFilter
 from .models import Exchange
-from .resources.cells import FORMULA_START, defused
+from .spreadsheets import FORMULA_START, defused
 
 logger = logging.getLogger(__name__)
 

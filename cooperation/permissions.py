@@ -90,10 +90,11 @@ def scope_of(user) -> Scope | None:
 
 
 def _load_scope(user) -> Scope | None:
-    own = frozenset(user.institutions.values_list("pk", flat=True))
+    own: frozenset[int] = frozenset(user.institutions.values_list("pk", flat=True))
     if not own:
         return None
-    found, level = set(own), own
+    found: set[int] = set(own)
+    level: frozenset[int] | set[int] = own
     while level:
         level = (
             set(

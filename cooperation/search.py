@@ -120,7 +120,9 @@ def search_vector_field(
     )
 
 
-class TsQuery(SearchQueryCombinable, Func):
+# Combinable's & and | (giving a Q) and SearchQueryCombinable's (giving a
+# query) clash in the stubs; django-stubs ignore it on SearchQuery too.
+class TsQuery(SearchQueryCombinable, Func):  # type: ignore[misc]
     """A tsquery-valued SQL function call; combine with ``&``, ``|``."""
 
     output_field = SearchQueryField()

@@ -6,6 +6,7 @@ import json
 import logging
 import re
 from collections import Counter
+from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
@@ -19,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
 
-from . import permissions
+from . import languages, permissions
 from .caching import public_data_changed
 from .models import (
     Agreement,
@@ -147,6 +148,7 @@ def renewal_title(title: str, year: int) -> str:
         title = earlier.group("title")
     renewal = template % {"title": title, "year": year}
     limit = Agreement._meta.get_field("title").max_length
+    assert limit is not None  # a CharField's
     if len(renewal) > limit:  # the words that say "renewal" are kept
         title = title[: len(title) - (len(renewal) - limit) - 1] + "…"
         renewal = template % {"title": title, "year": year}
@@ -164,12 +166,12 @@ def agreement_renew(*, agreement: Agreement) -> Agreement:
         else timezone.localdate()
     )
     translated = {
-        f"{name}_{language}": getattr(agreement, f"{name}_{language}")
+        column: getattr(agreement, column)
         for name in ("title", "summary")
-        for language in ("en", "zh_hans", "nl", "fr")
+        for column in languages.columns(name)
     }
-    for code, _name in settings.LANGUAGES:
-        field = "title_" + code.replace("-", "_")
+    for code in languages.CODES:
+        field = languages.column("title", code)
         if translated[field]:
             with translation.override(code):
                 translated[field] = renewal_title(translated[field], starts.year)
@@ -294,7 +296,8 @@ def interests_purge(*, older_than: datetime.datetime) -> int:
         ids = list(old.values_list("pk", flat=True))
         old.delete()
         # Including the history rows that the deletion itself just added.
-        Interest.history.filter(id__in=ids).delete()
+        # simple_history.register() (translation.py) adds it at run time.
+        Interest.history.filter(id__in=ids).delete()  # type: ignore[attr-defined]
     return len(ids)
 
 
@@ -344,7 +347,7 @@ def history_record_bulk(
         through = field.remote_field.through
         owner = through._meta.get_field(field.m2m_field_name()).attname
         columns = [column.attname for column in through._meta.concrete_fields]
-        links = {}
+        links: dict[Any, list[dict[str, Any]]] = {}
         for row in through.objects.filter(
             **{f"{owner}__in": [record.pk for record in records]}
         ).values(*columns):
@@ -469,7 +472,7 @@ def merge_contents(institutions) -> dict[int, Counter]:
     ``institutions`` (what merging it would move), by primary key. One query
     a kind of link."""
     pks = [institution.pk for institution in institutions]
-    contents = {pk: Counter() for pk in pks}
+    contents: dict[int, Counter] = {pk: Counter() for pk in pks}
     for key, model, field in MERGED_LINKS:
         counts = (
             model._base_manager.filter(**{f"{field}__in": pks})
@@ -593,8 +596,10 @@ def _merge_one(target, duplicate, *, user, now, result: MergeResult) -> None:
     try:
         duplicate.delete()
     except (ProtectedError, RestrictedError) as error:
-        blocking = getattr(error, "protected_objects", None) or getattr(
-            error, "restricted_objects", ()
+        blocking = (
+            error.protected_objects
+            if isinstance(error, ProtectedError)
+            else error.restricted_objects
         )
         raise MergeRefused(
             gettext(
@@ -626,7 +631,8 @@ def _merge_parties(target, duplicate, *, user, now, reason, result) -> None:
     moved = [party for party in parties if party.agreement_id not in shared]
     for party in parties:
         if party.agreement_id in shared:
-            party._history_user, party._change_reason = user, reason
+            # What simple-history records with the deletion (its own names).
+            party._history_user, party._change_reason = user, reason  # type: ignore[attr-defined]
             party.delete()
     AgreementParty.objects.filter(pk__in=[party.pk for party in moved]).update(
         institution=target

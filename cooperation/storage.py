@@ -14,10 +14,10 @@ s3storage.py, imported only when the settings name them (boto3 takes a
 quarter of a second to import).
 """
 
-from typing import IO
+from typing import IO, cast
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import FileResponse
@@ -64,6 +64,8 @@ class DocumentStorageHandle(LazyObject):
     used rather than when the model is imported, and again after a change of
     STORAGES (as Django does for ``default_storage``)."""
 
+    _wrapped: Storage | object  # or ``empty`` until first used
+
     def _setup(self):
         self._wrapped = storages["documents"]
 
@@ -71,10 +73,12 @@ class DocumentStorageHandle(LazyObject):
 _documents = DocumentStorageHandle()
 
 
-def document_storage() -> DocumentStorageHandle:
+def document_storage() -> Storage:
     """The storage of AgreementDocument.file (a callable, so that migrations
     name this function rather than a storage)."""
-    return _documents
+    # The handle stands in for the storage (as django-stubs type
+    # ``default_storage``, also a LazyObject, as a Storage).
+    return cast(Storage, _documents)
 
 
 @receiver(setting_changed)

@@ -745,6 +745,62 @@ def test_requests_above_the_rate_get_429_with_retry_after(client, world, setting
     assert get(client, url("api-root")).status_code == 429
 
 
+def test_the_limit_holds_until_its_window_ends_and_retry_after_says_when(
+    client, world, settings, time_machine
+):
+    settings.API_RATE = "2/minute"
+    minute = datetime.datetime(2027, 6, 16, 10, 0, tzinfo=datetime.UTC)
+    time_machine.move_to(minute + datetime.timedelta(seconds=15), tick=False)
+    address = url("api-root")
+    assert get(client, address).status_code == 200
+    assert get(client, address).status_code == 200
+    throttled = get(client, address)
+    assert throttled.status_code == 429
+    assert throttled["Retry-After"] == "45"
+    # Still refused at the window's last moment, told to wait 1 second.
+    time_machine.move_to(minute + datetime.timedelta(seconds=59.5), tick=False)
+    late = get(client, address)
+    assert late.status_code == 429
+    assert late["Retry-After"] == "1"
+    # The next minute has its own allowance.
+    time_machine.move_to(minute + datetime.timedelta(minutes=1), tick=False)
+    assert get(client, address).status_code == 200
+    assert get(client, address).status_code == 200
+    assert get(client, address)["Retry-After"] == "60"
+
+
+def test_a_kept_answer_costs_two_cache_operations(client, world, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    settings.API_RATE = "600/hour"
+    address = url("api-exchange-detail", slug=world["exchange"].slug)
+    first = get(client, address)
+    calls, depth = [], [0]
+    for name in ("get", "get_many", "set", "add", "incr"):
+        original = getattr(cache, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            # Only the view's own calls (locmem's get_many calls get).
+            if not depth[0]:
+                calls.append(_name)
+            depth[0] += 1
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        setattr(cache, name, counted)
+    try:
+        again = get(client, address)
+    finally:
+        for name in ("get", "get_many", "set", "add", "incr"):
+            delattr(cache, name)
+    # The throttle's count, then the data's version with the kept answer.
+    assert calls == ["incr", "get_many"]
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Last-Modified"] == first["Last-Modified"]
+
+
 def test_throttle_counts_the_client_behind_a_trusted_proxy(client, world, settings):
     settings.API_RATE = "1/hour"
     settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.1")]

@@ -1,24 +1,46 @@
 """Anonymous rate limit of the API, per client address."""
 
+import math
+import time
+
 from django.conf import settings
-from rest_framework.throttling import AnonRateThrottle
+from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from ..security import client_address
 
 
-class ClientAddressThrottle(AnonRateThrottle):
+class ClientAddressThrottle(BaseThrottle):
     """settings.API_RATE requests (e.g. "600/hour") per client address, as
     ``security.client_address`` decides it (behind DJANGO_TRUSTED_PROXIES,
-    the visitor's own address, not the proxy's). Counted in the default
-    cache, which Redis shares between workers when REDIS_URL is set. Over
-    the limit the answer is 429 with Retry-After (rest_framework)."""
+    the visitor's own address, not the proxy's), in fixed windows of the
+    rate's period (the hour, from the clock's full hour). Counted in the
+    default cache, which Redis shares between workers when REDIS_URL is set,
+    with one ``incr`` per request (a counter per address and window, not
+    rest_framework's list of every request's time, read and written back
+    each time). Over the limit the answer is 429 with Retry-After: the
+    seconds until the window ends (rest_framework)."""
 
-    scope = "api"
-
-    def get_rate(self) -> str | None:
+    def allow_request(self, request, view) -> bool:
         # Read per request (not once at import as rest_framework does), so
         # that a changed setting applies at once; None: no limit.
-        return settings.API_RATE
+        rate = settings.API_RATE
+        if rate is None:
+            return True
+        # rest_framework's reading of "600/hour" (it uses nothing of self).
+        allowed, period = SimpleRateThrottle.parse_rate(None, rate)
+        now = time.time()
+        window = int(now // period)
+        self.wait_seconds = (window + 1) * period - now
+        key = f"api:throttle:{client_address(request)}:{period}:{window}"
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window's first request (or evicted)
+            if cache.add(key, 1, period + 1):
+                count = 1
+            else:  # another worker added it meanwhile
+                count = cache.incr(key)
+        return count <= allowed
 
-    def get_ident(self, request) -> str:
-        return client_address(request)
+    def wait(self) -> float:
+        return max(1, math.ceil(self.wait_seconds))

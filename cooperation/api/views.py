@@ -19,10 +19,12 @@ import hashlib
 import json
 import re
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -37,7 +39,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from ..caching import PUBLIC_TIMEOUT, public_version
+from ..caching import PUBLIC_TIMEOUT, public_version_with
 from ..filters import AgreementFilter, ExchangeFilter, InstitutionFilter
 from ..models import (
     Agreement,
@@ -124,37 +126,54 @@ class PublicApiMixin:
         return response
 
 
-def answer_key(etag: str) -> str:
-    """Where the answer with ``etag`` is kept (``PublicApiView.cached_answer``)."""
-    return f"api:answer:{etag}"
+def answer_key(window: float, today: datetime.date, address: str) -> str:
+    """Where the answer to ``address`` is kept during this window and day
+    (``PublicApiView.cached_answer``), with the version it was made for."""
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"api:answer:{window}:{today}:{digest}"
 
 
-def validators(request) -> tuple[str, float, dict | None]:
+@dataclass
+class Validators:
+    """What ``validators`` found for a request."""
+
+    etag: str
+    last_modified: float
+    version: int
+    key: str  # the kept answer's (answer_key)
+    kept: tuple[bytes, str] | None  # its content and Content-Type, if kept
+
+
+def validators(request) -> Validators:
     """The ETag and the Last-Modified time of the answer to ``request``, from
-    the public data's version, and the answer's data when it is kept in the
-    cache (two cache operations, no query). Both also move every
-    PUBLIC_TIMEOUT seconds and every day: states follow the calendar, and
-    writes that bypass the ORM do not move the version (caching.py)."""
-    version = public_version()
+    the public data's version, and the answer's rendered bytes when they are
+    kept in the cache for this version: the version and the kept answer are
+    read in one cache operation, and nothing else is needed then (no query).
+    Both validators also move every PUBLIC_TIMEOUT seconds and every day:
+    states follow the calendar, and writes that bypass the ORM do not move
+    the version (caching.py)."""
     now = time.time()
     window = now - now % PUBLIC_TIMEOUT
     today = timezone.localdate()
-    key = f"{version}:{window}:{today}:{request.build_absolute_uri()}"
-    etag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
-    # When this version was first seen (the data changed before then), read
-    # with the kept answer in one cache operation.
+    address = request.build_absolute_uri()
+    key = answer_key(window, today, address)
+    keeping = settings.PUBLIC_PAGE_CACHE_SECONDS > 0
+    version, found = public_version_with([key] if keeping else [])
+    kept = found.get(key)
+    if kept is not None and kept[0] == version:
+        _, etag, last_modified, content, content_type = kept
+        return Validators(etag, last_modified, version, key, (content, content_type))
+    named = f"{version}:{window}:{today}:{address}"
+    etag = f'W/"{hashlib.sha256(named.encode()).hexdigest()[:32]}"'
+    # When this version was first seen (the data changed before then).
     seen_key = f"api:version-seen:{version}"
-    keys = [seen_key]
-    if settings.PUBLIC_PAGE_CACHE_SECONDS > 0:
-        keys.append(answer_key(etag))
-    found = cache.get_many(keys)
-    seen = found.get(seen_key)
+    seen = cache.get(seen_key)
     if seen is None:
         cache.add(seen_key, now, 24 * 60 * 60)
         seen = cache.get(seen_key) or now
     midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
     last_modified = max(seen, window, midnight.timestamp())
-    return etag, last_modified, found.get(answer_key(etag))
+    return Validators(etag, last_modified, version, key, None)
 
 
 class PublicApiView(PublicApiMixin, GenericAPIView):
@@ -164,34 +183,46 @@ class PublicApiView(PublicApiMixin, GenericAPIView):
     renderer_classes = [JSONRenderer]
 
     def get(self, request, *args, **kwargs):
-        etag, last_modified, kept = validators(request)
+        found = validators(request)
         response = get_conditional_response(
-            request, etag=etag, last_modified=int(last_modified)
+            request, etag=found.etag, last_modified=int(found.last_modified)
         )
         if response is None:
-            response = self.cached_answer(etag, kept, request, *args, **kwargs)
+            response = self.cached_answer(found, request, *args, **kwargs)
         if response.status_code in (200, 304):
-            response["ETag"] = etag
-            response["Last-Modified"] = http_date(last_modified)
+            response["ETag"] = found.etag
+            response["Last-Modified"] = http_date(found.last_modified)
             # Caches may keep it, and ask each time whether it is current.
             patch_cache_control(response, public=True, no_cache=True)
         return response
 
-    def cached_answer(self, etag: str, kept: dict | None, request, *args, **kwargs):
-        """``kept`` (the data ``validators`` found in the cache), else
-        ``answer``'s, then kept in the cache under the answer's ETag for
-        settings.PUBLIC_PAGE_CACHE_SECONDS (0: not kept), as the public pages
-        are (caching.public_page). The ETag names all that the data depends
-        on (the public data's version, the day, the address with its query
-        and language), so a kept answer is the one ``answer`` would give; a
-        client without the ETag then costs no query. Refusals (400, 404) are
-        raised, never kept."""
-        if kept is not None:
-            return Response(kept)
+    def cached_answer(self, found: Validators, request, *args, **kwargs):
+        """The kept answer's bytes (``found.kept``), else ``answer``'s, then
+        kept in the cache, rendered, with the version, ETag and Last-Modified
+        they were made for, for settings.PUBLIC_PAGE_CACHE_SECONDS (0: not
+        kept), as the public pages are (caching.public_page). The ETag names
+        all that the answer depends on (the public data's version, the day,
+        the address with its query and language), so a kept answer is the
+        one ``answer`` would give; a client without the ETag then costs no
+        query and no rendering. Refusals (400, 404) are raised, never kept."""
+        if found.kept is not None:
+            content, content_type = found.kept
+            return HttpResponse(content, content_type=content_type)
         response = self.answer(request, *args, **kwargs)
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if seconds > 0 and response.status_code == 200:
-            cache.set(answer_key(etag), response.data, seconds)
+
+            def keep(rendered):
+                kept = (
+                    found.version,
+                    found.etag,
+                    found.last_modified,
+                    rendered.content,
+                    rendered["Content-Type"],
+                )
+                cache.set(found.key, kept, seconds)
+
+            response.add_post_render_callback(keep)
         return response
 
     def answer(self, request, *args, **kwargs):

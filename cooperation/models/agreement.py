@@ -1,6 +1,7 @@
 import dataclasses
 import datetime
 import os
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -20,6 +21,11 @@ from .. import search as full_text
 from ..storage import document_storage
 from .base import Record, RecordQuerySet
 from .exchange_kind import ExchangeKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .field import FieldOfEducation
 
 
 def academic_year(day: datetime.date) -> int:
@@ -67,7 +73,7 @@ class PlacesUsage:
         return academic_year_label(self.year)
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> "StrOrPromise":
         return ExchangeKind(self.kind).label
 
 
@@ -280,7 +286,8 @@ class Agreement(Record):
         blank=True,
         help_text=_("How many days before expiry a party must give notice."),
     )
-    fields = models.ManyToManyField(
+    # Annotated: the plugin infers no types from a model named by a string.
+    fields: "models.ManyToManyField[FieldOfEducation, Any]" = models.ManyToManyField(
         "FieldOfEducation",
         verbose_name=_("fields of education"),
         blank=True,
@@ -308,6 +315,10 @@ class Agreement(Record):
     )
 
     objects = AgreementQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        # Added by modeltranslation (translation.py), one per language.
+        title_en: str | None
 
     class Meta:
         verbose_name = _("agreement")
@@ -392,7 +403,7 @@ class Agreement(Record):
         if errors:
             raise ValidationError(errors)
 
-    def parties_error(self, roles) -> str | None:
+    def parties_error(self, roles) -> "StrOrPromise | None":
         """The rule on an agreement's parties, which needs them (known to a
         form or an import before they are saved, hence not in ``clean()``),
         given as their ``roles``: once signed, at least two parties that are
@@ -405,9 +416,10 @@ class Agreement(Record):
         return None
 
     @property
-    def state_label(self) -> str:
+    def state_label(self) -> "StrOrPromise":
         """The label of the ``state`` annotation (needs ``with_state()``)."""
-        return self.State(self.state).label
+        # Not a field: with_state() annotates it, on the querysets that ask.
+        return self.State(self.state).label  # type: ignore[attr-defined]
 
     @property
     def choice_label(self) -> str:
@@ -566,12 +578,12 @@ PDF_ACTIVE_ACTIONS = {
 }
 
 
-def pdf_active_content(reader: PdfReader) -> tuple[str, str] | None:
+def pdf_active_content(reader: PdfReader) -> "tuple[str, StrOrPromise] | None":
     """The first key (or action type) of ``reader``'s document that would
     run something in a viewer, and its description; None if there is none.
     Walks every object reachable from the trailer (the catalog's
     /OpenAction and /Names, pages, annotations, form fields), each once."""
-    seen = set()
+    seen: set[tuple[int, int]] = set()
     stack = [reader.trailer]
     while stack:
         item = stack.pop()

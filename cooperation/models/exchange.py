@@ -1,4 +1,5 @@
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.fields import ArrayField, DateRangeField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
@@ -17,6 +18,11 @@ from .agreement import Agreement, AgreementParty
 from .base import Record, RecordQuerySet, kept_by_database
 from .exchange_kind import ExchangeKind
 from .institution import Institution
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .field import FieldOfEducation
 
 # The last day of an exchange (a single-day one has no end date), and the
 # days it runs; both indexed.
@@ -187,13 +193,14 @@ class Exchange(Record):
         on_delete=models.PROTECT,
         related_name="hosted_exchanges",
     )
-    partners = models.ManyToManyField(
+    # Annotated: the plugin infers no types from a model named by a string.
+    partners: "models.ManyToManyField[Institution, Any]" = models.ManyToManyField(
         "Institution",
         verbose_name=_("partner (sending) institutions"),
         blank=True,
         related_name="partner_exchanges",
     )
-    fields = models.ManyToManyField(
+    fields: "models.ManyToManyField[FieldOfEducation, Any]" = models.ManyToManyField(
         "FieldOfEducation",
         verbose_name=_("fields of education"),
         blank=True,
@@ -270,6 +277,10 @@ class Exchange(Record):
 
     objects = ExchangeQuerySet.as_manager()
 
+    if TYPE_CHECKING:
+        # Added by modeltranslation (translation.py), one per language.
+        title_en: str | None
+
     class Meta:
         verbose_name = _("exchange")
         verbose_name_plural = _("exchanges")
@@ -335,7 +346,7 @@ class Exchange(Record):
     @staticmethod
     def institution_errors(
         *, host_id, partner_ids, agreement_id, agreement_parties=None
-    ) -> dict[str, str]:
+    ) -> "dict[str, StrOrPromise]":
         """The rules on an exchange's institutions, which need its partners
         (known to a form or an import before they are saved, hence not in
         ``clean()``), as field name -> message: the host is not also a
@@ -344,7 +355,7 @@ class Exchange(Record):
         ``agreement_parties``, the institution ids of the agreement's parties,
         saves the query for them; the names are looked up only for a refusal.
         """
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         partner_ids = set(partner_ids)
         if host_id and host_id in partner_ids:
             errors["partners"] = _(
@@ -378,9 +389,10 @@ class Exchange(Record):
         return errors
 
     @property
-    def state_label(self) -> str:
+    def state_label(self) -> "StrOrPromise":
         """The label of the ``state`` annotation (needs ``with_state()``)."""
-        return self.State(self.state).label
+        # Not a field: with_state() annotates it, on the querysets that ask.
+        return self.State(self.state).label  # type: ignore[attr-defined]
 
     @property
     def location_city(self) -> str:

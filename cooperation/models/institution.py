@@ -1,5 +1,6 @@
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -143,7 +144,13 @@ class InstitutionQuerySet(RecordQuerySet):
 
         Shared identifiers are the callers' (an import already knows them).
         One query: {probe's index in ``probes``: {pk: similarity}}."""
-        columns = {"number": [], "country": [], "region": [], "city": [], "host": []}
+        columns: dict[str, list[int | str]] = {
+            "number": [],
+            "country": [],
+            "region": [],
+            "city": [],
+            "host": [],
+        }
         named = []  # (number, name)
         # Names are compared within a country: none where it has no
         # institution yet (the first import of a country's list).
@@ -475,6 +482,10 @@ class Institution(Record):
     )
 
     objects = InstitutionQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        # Added by modeltranslation (translation.py), one per language.
+        name_en: str | None
 
     class Meta:
         verbose_name = _("institution")

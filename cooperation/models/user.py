@@ -1,13 +1,19 @@
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from .institution import Institution
+
 
 class User(AbstractUser):
     """A staff member or viewer (the public never signs in)."""
 
-    institutions = models.ManyToManyField(
+    # Annotated: the plugin infers no types from a model named by a string.
+    institutions: "models.ManyToManyField[Institution, Any]" = models.ManyToManyField(
         "Institution",
         verbose_name=_("institutions"),
         blank=True,
@@ -29,7 +35,8 @@ class User(AbstractUser):
         ),
     )
 
-    class Meta(AbstractUser.Meta):
+    # django-stubs do not declare AbstractUser.Meta, which Django has.
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = _("user")
         verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"

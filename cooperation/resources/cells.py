@@ -21,9 +21,17 @@ from import_export.fields import Field
 from import_export.formats import base_formats
 from import_export.widgets import Widget
 
-LANGUAGES = ("en", "zh-hans", "nl", "fr")
-# Suffix of modeltranslation's columns, with the language's name in English.
-TRANSLATIONS = (("zh_hans", "Chinese"), ("nl", "Dutch"), ("fr", "French"))
+from .. import languages
+from ..spreadsheets import FORMULA_START, defused
+
+LANGUAGES = languages.CODES
+# The name of each translated language in the files' headers ("Title
+# (Chinese)"): part of the file format, as exports write it.
+HEADER_NAMES = {"zh-hans": "Chinese", "nl": "Dutch", "fr": "French"}
+# Suffix of modeltranslation's columns, with the language's header name.
+TRANSLATIONS = tuple(
+    (languages.suffix(code), HEADER_NAMES[code]) for code in languages.TRANSLATED
+)
 # Excel's day 0 (its 1900 date system, with the leap-year bug accounted for).
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y%m%d")
@@ -251,28 +259,6 @@ class XLSX(base_formats.XLSX):
         finally:
             book.close()
         return _dataset(rows)
-
-
-FORMULA_START = re.compile(r"^[=+\-@\t\r]")
-
-
-def defused(dataset: tablib.Dataset) -> tablib.Dataset:
-    """``dataset`` with text that a spreadsheet would run as a formula
-    ("=HYPERLINK(...)", typed by a visitor in an interest registration)
-    prefixed with an apostrophe; numbers such as "-3.5" stay as they are."""
-
-    def defuse(value):
-        if isinstance(value, str) and FORMULA_START.match(value):
-            try:
-                Decimal(value)
-            except InvalidOperation:
-                return "'" + value
-        return value
-
-    safe = tablib.Dataset(headers=dataset.headers)
-    for row in dataset:
-        safe.append([defuse(value) for value in row])
-    return safe
 
 
 class ExportCSV(base_formats.CSV):

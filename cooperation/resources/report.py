@@ -15,8 +15,9 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..spreadsheets import defused
 from .base import FileError
-from .cells import cell_text, defused
+from .cells import cell_text
 
 #: How many of a group's lines are named before "…".
 GROUP_LINES = 10
