@@ -11,17 +11,23 @@ class CooperationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     default = True
 
+    def ready(self) -> None:
+        # The admin lives with the staff's code (cooperation/staff/), where
+        # the admin's autodiscovery, which looks for cooperation.admin, would
+        # not find it.
+        from .staff import admin  # noqa: F401
+
 
 class RegistryAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the registry's own admin site."""
 
     default = False
-    default_site = "cooperation.sites.RegistryAdminSite"
+    default_site = "cooperation.staff.sites.RegistryAdminSite"
 
 
 class AuthenticatorAppsConfig(otp_totp_apps.DefaultConfig):
     """django-otp's authenticator-app devices, named for the admin's menu
-    (superusers remove a member's device there; cooperation/two_factor.py)."""
+    (superusers remove a member's device there; cooperation/staff/two_factor.py)."""
 
     default = False
     verbose_name = _("Two-factor sign-in: authenticator apps")

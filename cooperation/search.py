@@ -53,10 +53,13 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVectorField,
 )
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import F, Func, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
+
+from . import languages
 
 # Han (with extension A, compatibility ideographs and the supplementary
 # planes), kana and hangul. The same ranges are in migration 0004's SQL.
@@ -73,8 +76,20 @@ CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
 MAX_QUERY_LENGTH = 200
 
 
-# The translated columns' suffixes, in the order of the SQL function's arguments.
+# The translated columns' suffixes, in the order of the SQL function's
+# arguments (migration 0004: its order, not the settings', so spelled out).
 VECTOR_LANGUAGES = ("en", "nl", "fr", "zh_hans")
+# A language added to the settings needs a place in the SQL function (a
+# migration) before search can cover it: say so rather than leave it out.
+if sorted(VECTOR_LANGUAGES) != sorted(
+    languages.suffix(code) for code in languages.CODES
+):
+    raise ImproperlyConfigured(
+        "cooperation/search.py: VECTOR_LANGUAGES "
+        f"({', '.join(VECTOR_LANGUAGES)}) must be the suffixes of the "
+        f"languages of settings.LANGUAGES ({', '.join(languages.CODES)}): "
+        "the SQL function cooperation_search_vector takes one text per language."
+    )
 
 
 def _vector(weight: str, translated: str, others: tuple[str, ...]) -> Func:

@@ -20,13 +20,12 @@ from django.utils import timezone, translation
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
 
-from . import languages, permissions
+from . import languages
 from .caching import public_data_changed
 from .models import (
     Agreement,
     AgreementExchangeKind,
     AgreementParty,
-    AgreementReminder,
     Exchange,
     Institution,
     Interest,
@@ -205,87 +204,6 @@ def agreement_renew(*, agreement: Agreement) -> Agreement:
             for covered in agreement.exchange_kinds.all()
         )
     return successor
-
-
-@dataclasses.dataclass
-class ReminderRun:
-    """What ``agreement_reminders_send`` did (or would do, in a dry run)."""
-
-    sent: list[tuple[Agreement, int, list[str]]] = dataclasses.field(
-        default_factory=list
-    )
-    without_recipient: list[Agreement] = dataclasses.field(default_factory=list)
-
-
-def agreement_reminders_send(
-    *, today: datetime.date, lead_days: list[int], dry_run: bool = False
-) -> ReminderRun:
-    """E-mail a reminder for each signed agreement whose expiry is within a
-    lead time not yet reminded of. A late or repeated run sends each lead time
-    at most once per agreement and expiry date; when several are due at once
-    (a late run), one e-mail covers them all."""
-    run = ReminderRun()
-    # Only users who may open an agreement hear of it (permissions.py).
-    editors = permissions.reminder_editors()
-    longest = max(lead_days)
-    due = (
-        Agreement.objects.expiring_within(longest, on=today)
-        .select_related("responsible")
-        .prefetch_related("reminders")
-        .order_by("expires_on", "pk")
-    )
-    for agreement in due:
-        days_left = (agreement.expires_on - today).days
-        reminded = {
-            reminder.lead_days
-            for reminder in agreement.reminders.all()
-            if reminder.expires_on == agreement.expires_on
-        }
-        pending = [days for days in lead_days if days >= days_left]
-        if not set(pending) - reminded:
-            continue
-        recipients = permissions.reminder_recipients(agreement, editors=editors)
-        if not recipients:
-            run.without_recipient.append(agreement)
-            continue
-        run.sent.append((agreement, min(pending), recipients))
-        if dry_run:
-            continue
-        with transaction.atomic():
-            AgreementReminder.objects.bulk_create(
-                [
-                    AgreementReminder(
-                        agreement=agreement,
-                        expires_on=agreement.expires_on,
-                        lead_days=days,
-                        recipients=", ".join(recipients),
-                    )
-                    for days in pending
-                    if days not in reminded
-                ]
-            )
-            agreement_reminder_mail(
-                agreement=agreement, days_left=days_left, recipients=recipients
-            )
-    return run
-
-
-def agreement_reminder_mail(
-    *, agreement: Agreement, days_left: int, recipients: list[str]
-) -> None:
-    admin_url = settings.SITE_URL + reverse(
-        "admin:cooperation_agreement_change", args=[agreement.pk]
-    )
-    context = {"agreement": agreement, "days_left": days_left, "admin_url": admin_url}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = (
-            f"[{settings.SITE_NAME}] "
-            + render_to_string(
-                "cooperation/email/reminder_subject.txt", context
-            ).strip()
-        )
-        body = render_to_string("cooperation/email/reminder_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
 def interests_purge(*, older_than: datetime.datetime) -> int:

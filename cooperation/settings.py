@@ -9,6 +9,7 @@ import ipaddress
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -102,7 +103,7 @@ INSTALLED_APPS = [
     "cooperation",
     # Sign-in lockout; registers its attempts on the admin (staff unlock there).
     "axes",
-    # Two-factor sign-in (cooperation/two_factor.py): authenticator-app codes
+    # Two-factor sign-in (cooperation/staff/two_factor.py): authenticator-app codes
     # and recovery codes; superusers remove a member's devices in the admin.
     "django_otp",
     "cooperation.apps.AuthenticatorAppsConfig",
@@ -147,6 +148,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The public pages' template tags ({% load registry %}), kept with
+            # the public site rather than in an app-wide templatetags package.
+            "libraries": {"registry": "cooperation.public.templatetags"},
         },
     },
 ]
@@ -239,7 +243,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # (WhiteNoise sends a year's max-age for hashed names). This storage refuses
 # {% static %} of a file missing from its manifest, so the tests (which
 # collect nothing) switch to the plain one (tests/conftest.py).
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Agreement documents (cooperation/storage.py), in DOCUMENT_ROOT.
     "documents": {"BACKEND": "cooperation.storage.DocumentStorage"},
@@ -439,7 +443,7 @@ AXES_CLIENT_IP_CALLABLE = "cooperation.security.client_address"
 AXES_USERNAME_CALLABLE = "cooperation.security.sign_in_username"
 AXES_LOCKOUT_CALLABLE = "cooperation.security.lockout_response"
 
-# Two-factor sign-in (cooperation/two_factor.py): staff with an authenticator
+# Two-factor sign-in (cooperation/staff/two_factor.py): staff with an authenticator
 # app give its code after the password; when required, staff without one set
 # it up before any other admin page. Wrong codes make each next try wait
 # twice as long (django-otp's throttling, on by default).
@@ -485,14 +489,15 @@ REST_FRAMEWORK = {
 }
 # Requests one client address may make to the API, e.g. "600/hour" (per
 # second, minute, hour or day); "off": no limit.
-API_RATE = os.environ.get("API_RATE", "600/hour").strip()
-if API_RATE == "off":
-    API_RATE = None
-elif not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE):
+_api_rate = os.environ.get("API_RATE", "600/hour").strip()
+if _api_rate != "off" and not re.fullmatch(
+    r"[1-9][0-9]*/(second|minute|hour|day)", _api_rate
+):
     raise ImproperlyConfigured(
         f"API_RATE must be a number of requests per second, minute, hour or day, "
-        f"such as 600/hour, or off; not {API_RATE!r}."
+        f"such as 600/hour, or off; not {_api_rate!r}."
     )
+API_RATE: str | None = None if _api_rate == "off" else _api_rate
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cooperation registry API",
     "DESCRIPTION": (

@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import TranslationOptions, register, translator
 
+from . import languages
 from .models import (
     Agreement,
     AgreementDocument,
@@ -28,13 +29,13 @@ from .models.base import derived_by_database
 @register(Institution)
 class InstitutionTranslation(TranslationOptions):
     fields = ("name", "description")
-    required_languages = ("en",)
+    required_languages = (languages.SOURCE,)
 
 
 @register(Agreement)
 class AgreementTranslation(TranslationOptions):
     fields = ("title", "summary")
-    required_languages = ("en",)
+    required_languages = (languages.SOURCE,)
 
 
 @register(Exchange)
@@ -47,13 +48,13 @@ class ExchangeTranslation(TranslationOptions):
         "how_to_apply",
         "outcomes",
     )
-    required_languages = ("en",)
+    required_languages = (languages.SOURCE,)
 
 
 @register(FieldOfEducation)
 class FieldOfEducationTranslation(TranslationOptions):
     fields = ("name",)
-    required_languages = ("en",)
+    required_languages = (languages.SOURCE,)
 
 
 #: Under a record text's box in each language but English (one sentence a
@@ -75,14 +76,14 @@ def name_translations() -> None:
     languages' help says what an empty box means. Before the history is
     registered, whose fields copy these; migrations read the original
     field's (TranslationField.deconstruct), so they do not change."""
-    languages = dict(settings.LANGUAGES)
+    names = dict(settings.LANGUAGES)
     for model in translator.get_registered_models():
         for field in model._meta.get_fields():
             original = getattr(field, "translated_field", None)
-            if original is None or field.language not in languages:
+            if original is None or field.language not in names:
                 continue
             field.verbose_name = format_lazy(
-                "{} ({})", original.verbose_name, languages[field.language]
+                "{} ({})", original.verbose_name, names[field.language]
             )
             if field.language in OTHER_LANGUAGES_HELP:
                 field.help_text = OTHER_LANGUAGES_HELP[field.language]

@@ -4,10 +4,10 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from . import embed, feeds, health, media, views
-from .api.views import OpenDataView
+from . import health, media
 from .caching import public_page
-from .sitemaps import SITEMAPS
+from .public import embed, feeds, views
+from .public.sitemaps import SITEMAPS
 
 # Every public page exists once per language: /en/..., /zh-hans/..., /nl/..., /fr/...
 urlpatterns = i18n_patterns(
@@ -68,7 +68,7 @@ urlpatterns = i18n_patterns(
         name="agreement-detail",
     ),
     path("statistics/", public_page(views.StatisticsView.as_view()), name="statistics"),
-    path("open-data/", public_page(OpenDataView.as_view()), name="open-data"),
+    path("open-data/", public_page(views.OpenDataView.as_view()), name="open-data"),
 )
 
 urlpatterns += [

@@ -257,7 +257,7 @@ def country_rows(rows: int, rng: random.Random) -> list[tuple[str, str]]:
     from django_countries import countries
     from django_countries.data import COUNTRIES
 
-    from cooperation.resources import parse_country
+    from cooperation.transfer import parse_country
 
     names = {}
     for code, _name in countries:
@@ -505,7 +505,7 @@ def main() -> None:
     ).enable()
     check = DuplicateCheck()
     if args.row_by_row:
-        from cooperation.resources.admin import RecordImportExportMixin
+        from cooperation.transfer.admin import RecordImportExportMixin
 
         RecordImportExportMixin.bulk_kwargs = lambda self, request, confirming: {}
     try:

@@ -91,7 +91,6 @@ sys.path.insert(0, str(REPO_ROOT))
 from tests.html_forms import form_fields  # noqa: E402
 
 SOAK_USER = "soak"
-LANGUAGES = ("en", "zh-hans", "nl", "fr")
 SEARCHES = ("music", "agriculture", "rehabilitation", "summer school", "Shanghai")
 SEARCHES_ZH = ("音乐", "乐", "农业", "康复", "上海")
 CSV_COLUMNS = 11
@@ -99,7 +98,7 @@ CSV_COLUMNS = 11
 MIX = {"page": 50, "search": 25, "csv": 2, "interest": 8, "admin": 4}
 # Registrations sent from one visitor address beyond the limit.
 OVER_LIMIT = 2
-# What the visitor is told, as cooperation/views.py words it (translated and
+# What the visitor is told, as cooperation/public/views.py words it (translated and
 # HTML-escaped by the script for each language).
 RATE_LIMITED = (
     "You have sent several registrations in a short time. Please try again in an hour."
@@ -446,7 +445,7 @@ class Soak:
 
     def page_path(self, rng: random.Random) -> str:
         pools = self.pools
-        lang = rng.choice(LANGUAGES)
+        lang = rng.choice(site_languages())
         choices = [
             "",
             "exchanges/",
@@ -474,7 +473,7 @@ class Soak:
         self.check("page", answer, path, problem(answer))
 
     def search(self, browser: Browser, rng: random.Random, _index: int) -> None:
-        lang = rng.choice(LANGUAGES)
+        lang = rng.choice(site_languages())
         term = rng.choice(SEARCHES if rng.random() < 0.5 else SEARCHES_ZH)
         where = "exchanges/" if rng.random() < 0.8 else "institutions/"
         path = with_query(f"/{lang}/{where}", q=term)
@@ -482,7 +481,7 @@ class Soak:
         self.check("search", answer, path, problem(answer))
 
     def csv(self, browser: Browser, rng: random.Random, _index: int) -> None:
-        lang = rng.choice(LANGUAGES)
+        lang = rng.choice(site_languages())
         query = rng.choice(
             [
                 {},
@@ -497,7 +496,7 @@ class Soak:
     # -- interest registrations
 
     def register(self, browser: Browser, rng, address: str, number: int) -> None:
-        lang = rng.choice(LANGUAGES)
+        lang = rng.choice(site_languages())
         path = f"/{lang}/exchanges/{quote(rng.choice(self.pools.open_exchanges))}/"
         forwarded = {"X-Forwarded-For": address}
         page = browser.send("GET", path, headers=forwarded)
@@ -645,13 +644,21 @@ def staff_password() -> str:
     return password
 
 
+def site_languages() -> tuple[str, ...]:
+    """The site's languages, as its URLs give them (``cooperation.languages``,
+    read from the settings: Django is set up by the time any visitor runs)."""
+    from cooperation import languages
+
+    return languages.CODES
+
+
 def translated(text: str) -> dict[str, str]:
     """``text`` in each language, as a page shows it (HTML-escaped)."""
     from django.utils import translation
     from django.utils.html import escape
 
     found = {}
-    for lang in LANGUAGES:
+    for lang in site_languages():
         with translation.override(lang):
             found[lang] = escape(translation.gettext(text))
     return found

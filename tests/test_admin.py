@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cooperation import two_factor
 from cooperation.models import (
     Agreement,
     AgreementDocument,
@@ -20,6 +19,7 @@ from cooperation.models import (
     Institution,
     Interest,
 )
+from cooperation.staff import two_factor
 from tests.factories import (
     PDF_BYTES,
     field,

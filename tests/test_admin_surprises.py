@@ -11,7 +11,7 @@ from django.urls import reverse
 from tablib import Dataset
 
 from cooperation.models import Agreement, Exchange, Interest
-from cooperation.resources import ExchangeResource
+from cooperation.transfer import ExchangeResource
 from tests.factories import make_agreement, make_exchange, make_institution
 from tests.html_forms import form_fields
 from tests.test_settings import setting_in_fresh_process

@@ -20,8 +20,12 @@ from django.utils import translation
 from django.utils.html import escape
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
-from cooperation.filters import AgreementFilter, ExchangeFilter, InstitutionFilter
 from cooperation.models import AgreementDocument, AgreementParty, Exchange, Interest
+from cooperation.public.filters import (
+    AgreementFilter,
+    ExchangeFilter,
+    InstitutionFilter,
+)
 from tests.factories import (
     PDF_BYTES,
     field,

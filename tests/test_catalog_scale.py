@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from cooperation import filters, paginators
+from cooperation import paginators
 from cooperation.models import Exchange
 from cooperation.paginators import (
     CatalogPaginator,
@@ -20,6 +20,7 @@ from cooperation.paginators import (
     capped_count,
     round_estimate,
 )
+from cooperation.public import filters
 from tests.factories import field, make_agreement, make_exchange, make_institution
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_pages_of_the_second_half_are_read_from_the_end(numbered, monkeypatch):
 
 
 def test_pages_too_far_from_both_ends_are_refused(client, calendar, monkeypatch):
-    from cooperation.views import ExchangeListView
+    from cooperation.public.views import ExchangeListView
 
     monkeypatch.setattr(paginators, "CATALOG_READ_DEPTH", 2)
     monkeypatch.setattr(ExchangeListView, "paginate_by", 1)
@@ -182,7 +183,7 @@ def test_upcoming_order_running_planned_finished_cancelled(client, calendar):
 
 @pytest.mark.parametrize("per_page", [1, 2, 3, 4, 7])
 def test_upcoming_pages_neither_repeat_nor_skip(client, calendar, per_page):
-    from cooperation.views import ExchangeListView
+    from cooperation.public.views import ExchangeListView
 
     seen = []
     original = ExchangeListView.paginate_by
@@ -221,7 +222,7 @@ def test_upcoming_parts_are_each_served_by_an_index(calendar):
 
 
 def test_page_links_stay_few_however_many_pages(client, calendar, monkeypatch):
-    from cooperation.views import ExchangeListView
+    from cooperation.public.views import ExchangeListView
 
     monkeypatch.setattr(ExchangeListView, "paginate_by", 1)
     page = client.get(url("exchange-list"), {"page": 5}).text
@@ -245,7 +246,7 @@ def page_links(page: str) -> list[tuple[str, str]]:
 def test_page_links_are_django_s_elided_range_of_an_estimated_count(
     client, calendar, monkeypatch
 ):
-    from cooperation.views import ExchangeListView
+    from cooperation.public.views import ExchangeListView
 
     # Ten exchanges, one a page, counted as about fifty: page 10 of 50.
     monkeypatch.setattr(ExchangeListView, "paginate_by", 1)
@@ -280,7 +281,7 @@ def test_page_links_are_django_s_elided_range_of_an_estimated_count(
 def test_no_page_link_leads_to_a_page_too_deep(
     client, calendar, monkeypatch, number, shown, previous, following
 ):
-    from cooperation.views import ExchangeListView
+    from cooperation.public.views import ExchangeListView
 
     monkeypatch.setattr(paginators, "CATALOG_READ_DEPTH", 2)
     monkeypatch.setattr(ExchangeListView, "paginate_by", 1)
@@ -295,7 +296,7 @@ def test_no_page_link_leads_to_a_page_too_deep(
 def test_a_page_past_the_end_of_an_estimate_too_high_is_not_found(
     client, calendar, monkeypatch
 ):
-    from cooperation.views import ExchangeListView
+    from cooperation.public.views import ExchangeListView
 
     # Ten exchanges counted as about a hundred: fifty pages of two, estimated.
     monkeypatch.setattr(ExchangeListView, "paginate_by", 2)
@@ -310,7 +311,7 @@ def test_a_page_past_the_end_of_an_estimate_too_high_is_not_found(
 
 
 def test_large_result_shows_an_estimated_count(client, calendar, monkeypatch):
-    from cooperation.views import ExchangeListView
+    from cooperation.public.views import ExchangeListView
 
     monkeypatch.setattr(ExchangeListView, "paginate_by", 2)
     monkeypatch.setattr(paginators, "CATALOG_EXACT_COUNT_LIMIT", 3)
@@ -483,7 +484,7 @@ def test_suggestions_take_any_input(client, conservatory, text):
 def test_page_links_of_fifty_thousand_pages_are_nine():
     from django.core.paginator import Paginator
 
-    from cooperation.templatetags.registry import page_links
+    from cooperation.public.templatetags import page_links
 
     page = Paginator(range(1_000_000), 20).page(25_000)
     assert len(page_links(page)) == 9
@@ -670,7 +671,7 @@ def test_catalog_filters_use_the_kept_columns(client):
 
 
 def test_institution_page_lists_the_latest_exchanges(client, conservatory):
-    from cooperation.views import DETAIL_ROWS
+    from cooperation.public.views import DETAIL_ROWS
 
     for day in range(1, DETAIL_ROWS + 3):
         make_exchange(
@@ -686,7 +687,7 @@ def test_institution_page_lists_the_latest_exchanges(client, conservatory):
 
 
 def test_agreement_page_lists_the_latest_exchanges(client, conservatory):
-    from cooperation.views import DETAIL_ROWS
+    from cooperation.public.views import DETAIL_ROWS
 
     agreement = make_agreement(parties=[conservatory, make_institution()])
     for day in range(1, DETAIL_ROWS + 2):

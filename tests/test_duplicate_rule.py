@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from cooperation.models import Institution
-from cooperation.resources import records_import, result_errors
+from cooperation.transfer import records_import, result_errors
 from tests.factories import make_institution
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from cooperation.models import Institution
-from cooperation.resources import records_import
+from cooperation.transfer import records_import
 from tests.factories import make_institution
 
 pytestmark = pytest.mark.django_db

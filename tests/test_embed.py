@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import override
 
-from cooperation import embed
 from cooperation.models import Exchange
+from cooperation.public import embed
 
 from . import factories
 

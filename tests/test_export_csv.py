@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from cooperation import feeds
-from cooperation.filters import ExchangeFilter
 from cooperation.models import Exchange
+from cooperation.public import feeds
+from cooperation.public.filters import ExchangeFilter
 from tests.factories import make_exchange, make_institution
 
 pytestmark = pytest.mark.django_db
@@ -277,7 +277,7 @@ def test_a_failure_while_streaming_reaches_the_server(client, monkeypatch, caplo
     received = [next(content), next(content)]
     assert received[0].decode("utf-8-sig").startswith("Title,")
     assert b"".join(received).count(b"\n") == 1 + 20
-    with caplog.at_level(logging.ERROR, logger="cooperation.feeds"):
+    with caplog.at_level(logging.ERROR, logger="cooperation.public.feeds"):
         with pytest.raises(RuntimeError, match="the database went away"):
             next(content)
     assert "The CSV export failed after 25 rows." in caplog.text

@@ -30,9 +30,13 @@ from hypothesis import settings as fuzz_settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from cooperation.filters import AgreementFilter, ExchangeFilter, InstitutionFilter
-from cooperation.forms import InterestForm
 from cooperation.models import AgreementDocument
+from cooperation.public.filters import (
+    AgreementFilter,
+    ExchangeFilter,
+    InstitutionFilter,
+)
+from cooperation.public.forms import InterestForm
 from tests.factories import (
     PDF_BYTES,
     field,

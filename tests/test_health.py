@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from cooperation import health, services, views
+from cooperation import health, services
 from cooperation.models import Interest
+from cooperation.public import views
 from cooperation.routers import REPLICA
 from tests.factories import make_exchange, make_user
 from tests.test_production import fresh_process, setting
@@ -110,7 +111,8 @@ def test_readyz_counts_the_migrations_not_applied(client, db):
 def test_readyz_names_an_unreachable_cache(client, db, settings, unused_port):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # As settings.py makes it with REDIS_URL.
+            "BACKEND": "cooperation.caching.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{unused_port}/0",
         }
     }

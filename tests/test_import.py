@@ -1,4 +1,4 @@
-"""Import and export (cooperation/resources/, the admin's import and export
+"""Import and export (cooperation/transfer/, the admin's import and export
 pages and ``manage.py import_records``)."""
 
 import datetime
@@ -19,7 +19,7 @@ from cooperation.models import (
     Institution,
     Interest,
 )
-from cooperation.resources import (
+from cooperation.transfer import (
     AgreementResource,
     ExchangeResource,
     InstitutionResource,

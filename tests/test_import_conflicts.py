@@ -9,7 +9,7 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cooperation.models import Institution
-from cooperation.resources.admin import CONFLICTS_SALT
+from cooperation.transfer.admin import CONFLICTS_SALT
 from tests.factories import make_exchange, make_institution
 from tests.test_import import CSV_FORMAT, admin_url, confirm
 

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from cooperation.models import Agreement, Exchange, Institution
-from cooperation.resources import (
+from cooperation.transfer import (
     AgreementResource,
     ExchangeResource,
     InstitutionResource,

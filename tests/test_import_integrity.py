@@ -19,7 +19,7 @@ from cooperation.models import (
     Exchange,
     Institution,
 )
-from cooperation.resources import (
+from cooperation.transfer import (
     AgreementResource,
     ExchangeResource,
     InstitutionResource,

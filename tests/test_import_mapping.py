@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from cooperation.models import ImportMapping, Institution
-from cooperation.resources import InstitutionResource, records_import
+from cooperation.transfer import InstitutionResource, records_import
 from tests.factories import make_user
 from tests.test_import import (
     CSV_FORMAT,

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils.html import escape
 
 from cooperation.models import Institution
-from cooperation.resources import parse_country
+from cooperation.transfer import parse_country
 from tests.test_import import admin_url, confirm, upload
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""What an import reports (cooperation/resources/report.py): errors grouped
+"""What an import reports (cooperation/transfer/report.py): errors grouped
 by column and message with a count and the first lines, in the admin's
 preview and on the command line; errors of the file as a whole as messages,
 never a traceback; a value the whole file lacks said once; ``import_records

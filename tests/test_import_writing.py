@@ -1,4 +1,4 @@
-"""How an import writes (cooperation/resources/writing.py, issue 8 §5):
+"""How an import writes (cooperation/transfer/writing.py, issue 8 §5):
 what a row changes reaches every column that holds it, the GIN indexes are
 left without pending entries, and likely duplicates are looked for where
 they can be."""
@@ -8,8 +8,8 @@ from django.db import connection, transaction
 
 from cooperation.models import Institution
 from cooperation.models.institution import Probe
-from cooperation.resources import records_import
-from cooperation.resources.writing import merge_pending_entries
+from cooperation.transfer import records_import
+from cooperation.transfer.writing import merge_pending_entries
 from tests.factories import make_institution
 
 pytestmark = pytest.mark.django_db

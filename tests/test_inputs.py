@@ -108,7 +108,7 @@ def test_a_database_failure_mid_export_breaks_the_stream(client, monkeypatch):
     """An error of the rows' iterator leaves the response's iterator: the
     server then ends the connection without the chunked response's last
     chunk, so the download is incomplete, not a short file with status 200."""
-    from cooperation import feeds
+    from cooperation.public import feeds
 
     monkeypatch.setattr(feeds, "CSV_CHUNK_ROWS", 5)
     host = make_institution()

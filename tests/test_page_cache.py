@@ -16,7 +16,7 @@ from django.utils import translation
 
 from cooperation.caching import public_version
 from cooperation.models import Exchange, Interest
-from cooperation.resources import records_import
+from cooperation.transfer import records_import
 from tests.factories import make_exchange
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cooperation.forms import InterestForm
 from cooperation.models import Interest
+from cooperation.public.forms import InterestForm
 from tests.factories import make_exchange
 
 pytestmark = pytest.mark.django_db

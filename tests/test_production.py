@@ -411,7 +411,7 @@ def test_every_response_names_its_request(client):
 
 
 def test_database_outage_is_one_log_line_per_request(monkeypatch, request_log, db):
-    from cooperation import views
+    from cooperation.public import views
 
     def unreachable(*args, **kwargs):
         raise OperationalError(

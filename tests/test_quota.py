@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cooperation.models import Agreement, AgreementExchangeKind, Exchange
 from cooperation.models.agreement import academic_year, academic_year_label
-from cooperation.resources import AgreementResource
+from cooperation.transfer import AgreementResource
 from tests.factories import make_agreement, make_exchange, make_institution, make_user
 from tests.test_admin_surprises import posted
 

@@ -4,8 +4,15 @@ hostile input, and the GIN indexes that serve it (cooperation/search.py)."""
 import pytest
 from django.db import connection
 
+from cooperation import languages
 from cooperation.models import Agreement, Exchange, Institution
-from cooperation.search import build_query, cjk_query_text, split_terms
+from cooperation.search import (
+    VECTOR_LANGUAGES,
+    _vector,
+    build_query,
+    cjk_query_text,
+    split_terms,
+)
 from tests.factories import make_agreement, make_exchange, make_institution
 
 pytestmark = pytest.mark.django_db
@@ -388,3 +395,20 @@ def test_agreement_search_uses_the_gin_index():
     text = plan(Agreement.objects.search("上海"))
 
     assert "Bitmap Index Scan on agreement_search_vector_gin" in text
+
+
+def test_the_search_documents_cover_every_language_of_the_site():
+    # The SQL function takes one text per language, in its own order
+    # (VECTOR_LANGUAGES); a language added to the settings must be added
+    # there too (search.py refuses to load otherwise).
+    assert sorted(VECTOR_LANGUAGES) == sorted(
+        languages.suffix(code) for code in languages.CODES
+    )
+    vector = _vector("A", "title", ("reference",))
+    columns = [
+        expression.name
+        for expression in vector.get_source_expressions()
+        if hasattr(expression, "name")
+    ]
+    assert sorted(columns[:-1]) == sorted(languages.columns("title"))
+    assert columns[-1] == "reference"

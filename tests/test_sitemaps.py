@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from cooperation.models import Institution
-from cooperation.sitemaps import PROTOCOL_MAX_URLS, SITEMAPS, RecordSitemap
+from cooperation.public.sitemaps import PROTOCOL_MAX_URLS, SITEMAPS, RecordSitemap
 from tests.factories import make_agreement, make_exchange, make_institution
 
 pytestmark = pytest.mark.django_db

@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
-from cooperation.forms import InterestForm
 from cooperation.models import AgreementExchangeKind, Interest
+from cooperation.public.forms import InterestForm
 from tests.factories import field, make_agreement, make_exchange, make_institution
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -115,13 +115,7 @@ def visible_text(html: str) -> str:
 
 
 # Where the public interface's texts are marked (the catalogues' locations).
-PUBLIC_SOURCES = (
-    "templates/",
-    *(
-        f"cooperation/{name}"
-        for name in ("views.py", "filters.py", "forms.py", "feeds.py", "services.py")
-    ),
-)
+PUBLIC_SOURCES = ("templates/", "cooperation/public/", "cooperation/services.py")
 
 
 def english_interface_texts(folder: str) -> list[str]:

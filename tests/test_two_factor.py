@@ -1,4 +1,4 @@
-"""Two-factor sign-in for staff (cooperation/two_factor.py): setting up an
+"""Two-factor sign-in for staff (cooperation/staff/two_factor.py): setting up an
 authenticator app, the code after the password, recovery codes, the setting
 that requires it, and superusers removing a member's devices."""
 
@@ -14,7 +14,7 @@ from django_otp.oath import hotp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cooperation import two_factor
+from cooperation.staff import two_factor
 from tests.factories import make_user
 from tests.test_settings import setting_in_fresh_process
 

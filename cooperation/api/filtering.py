@@ -8,7 +8,7 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.plumbing import build_parameter_type
 from drf_spectacular.utils import OpenApiParameter
 
-from ..filters import SortFilter
+from ..public.filters import SortFilter
 from .errors import BadParameters, choices_fix, filterset_refusal, parameter_error
 
 

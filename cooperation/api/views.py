@@ -40,7 +40,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from ..caching import PUBLIC_TIMEOUT, public_version_with
-from ..filters import AgreementFilter, ExchangeFilter, InstitutionFilter
 from ..models import (
     Agreement,
     AgreementDocument,
@@ -49,7 +48,8 @@ from ..models import (
     Institution,
 )
 from ..paginators import OrderedParts
-from ..views import public_parties
+from ..public.filters import AgreementFilter, ExchangeFilter, InstitutionFilter
+from ..public.views import public_parties
 from . import schema
 from .errors import BadParameters, choices_fix, parameter_error
 from .filtering import CatalogFilterBackend
@@ -286,7 +286,7 @@ class ExchangeListView(CatalogListView):
     parameter_patterns = schema.PARAMETER_PATTERNS
 
     def get_queryset(self):
-        return Exchange.objects.public().select_related("host").lean("host")
+        return Exchange.objects.listed()
 
 
 @schema.list_endpoint(
@@ -345,10 +345,8 @@ class ExchangeDetailView(PublicApiView):
     def get_queryset(self):
         # Made for each request: the state depends on the day.
         return (
-            Exchange.objects.public()
+            Exchange.objects.listed()
             .with_state()
-            .select_related("host")
-            .lean("host")
             .prefetch_related(
                 Prefetch("partners", queryset=Institution.objects.public()),
                 "fields",
@@ -527,16 +525,3 @@ class DocsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(schema_url=reverse("api-schema"), **kwargs)
-
-
-class OpenDataView(TemplateView):
-    """The "Open data" page: the API, the feeds, the CSV and the licence."""
-
-    template_name = "cooperation/open_data.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            licence_name=settings.DATA_LICENCE_NAME,
-            licence_url=settings.DATA_LICENCE_URL,
-            **kwargs,
-        )

@@ -1,3 +1,12 @@
+"""The records and their querysets, one module per record type, on the
+shared bases in ``base`` (``Entry``, ``Record``). Each rule about a record
+lives on its model and is called from the admin, the import, the API and
+the demo seeder alike: the host is not a partner
+(``Exchange.institution_errors``), an agreement has at least two parties
+(``Agreement.parties_error``), the "soon" windows
+(``Agreement.EXPIRES_SOON_DAYS``, ``Exchange.STARTS_SOON_DAYS``), slugs
+(``Entry.slug_candidates``) and what the public may see (``public()``)."""
+
 from .agreement import (
     Agreement,
     AgreementDocument,

@@ -41,6 +41,12 @@ class ExchangeQuerySet(RecordQuerySet):
         """Published exchanges whose host institution is published too."""
         return self.filter(published=True, host__published=True)
 
+    def listed(self):
+        """The public exchanges as every list shows them (catalog, embed,
+        feeds, home and institution pages): each with its host, without the
+        search documents."""
+        return self.public().select_related("host").lean("host")
+
     def with_state(self, on: datetime.date | None = None):
         """Annotate ``state`` (cancelled, completed, running, open for
         applications or planned) as it is on ``on`` (default today)."""

@@ -287,7 +287,7 @@ class InstitutionQuerySet(RecordQuerySet):
         found = (
             self.annotate(similarity=similarity)
             .filter(same_identifier | Q(pk__in=similar))
-            .order_by("-similarity", "name_en")
+            .order_by("-similarity", languages.column("name", languages.SOURCE))
         )
         return found.exclude(pk=exclude_pk) if exclude_pk else found
 

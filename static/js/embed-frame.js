@@ -1,4 +1,4 @@
-// Inside the embeddable catalog (/embed/exchanges/, cooperation/embed.py):
+// Inside the embeddable catalog (/embed/exchanges/, cooperation/public/embed.py):
 // tells the page that frames it how tall the content is, whenever that
 // changes (more or fewer exchanges, a narrower frame wrapping the lines), so
 // that the partner's copy of embed-host.js sizes the iframe to fit. A file,

@@ -1,4 +1,4 @@
-/* The admin's import (cooperation/resources/admin.py): while the server
+/* The admin's import (cooperation/transfer/admin.py): while the server
    works on a submitted file (the preview, then "Confirm import", each one
    request that can take a minute for 10,000 rows), say so at once, how long
    it has taken so far and how much there is to do where the page knows it

@@ -1,4 +1,4 @@
-"""Two-factor sign-in in a browser (cooperation/two_factor.py): a staff member
+"""Two-factor sign-in in a browser (cooperation/staff/two_factor.py): a staff member
 signs in with the password, sets up an authenticator app from the admin
 (the test reads the secret the page shows and computes the codes as an app
 would), keeps the recovery codes, signs out, then signs in with the password

@@ -1,6 +1,6 @@
 """Import institutions, agreements or exchanges from a CSV or XLSX file.
 
-The same columns and rules as the admin's import (see cooperation/resources/),
+The same columns and rules as the admin's import (see cooperation/transfer/),
 saved in bulk with their change history. With any error nothing is saved, and
 the errors are listed grouped by column and message, with the lines they are
 on (all of them, one a line, in a CSV file with ``--errors-csv``).
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from cooperation.resources import (
+from cooperation.transfer import (
     RESOURCES,
     MappingError,
     Problem,
@@ -189,7 +189,7 @@ class Command(BaseCommand):
         )
         self.report_problems(problems, path, options["errors_csv"])
         # Rows whose identifier is another institution's: left out, the
-        # others imported (see cooperation/resources/base.py, Conflict).
+        # others imported (see cooperation/transfer/base.py, Conflict).
         conflicts = result.conflicts()
         self.write_listed(
             [conflict.message for conflict in conflicts],

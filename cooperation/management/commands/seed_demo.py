@@ -57,9 +57,9 @@ class Command(BaseCommand):
         if if_empty and Institution.objects.exists():
             self.stdout.write("Demo data not loaded: institutions already exist.")
             return
-        # English is active so that the untranslated columns (name, title, ...)
-        # take the English text, as in the admin.
-        with translation.override("en"), transaction.atomic():
+        # The source language (English) is active so that the untranslated
+        # columns (name, title, ...) take its text, as in the admin.
+        with translation.override(languages.SOURCE), transaction.atomic():
             seeder = DemoSeeder(today=timezone.localdate())
             seeder.run()
         institutions, agreements, exchanges = (

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cooperation.services import agreement_reminders_send
+from cooperation.staff.reminders import agreement_reminders_send
 
 
 def lead_times(value: str) -> list[int]:

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import languages
 from ..models import AgreementParty, Exchange
 from .base import RecordResource
 from .cells import (
@@ -19,6 +20,7 @@ from .cells import (
     cell_text,
     column,
     normalized,
+    source_text,
     translated,
 )
 from .directory import ResolverMixin
@@ -38,22 +40,17 @@ class ExchangeResource(ResolverMixin, RecordResource):
     required_headers = ("Title", "Kind", "Host", "Starts on")
     default_headers = {"kind": "Kind"}
 
-    title_en, title_zh_hans, title_nl, title_fr = translated(
-        "title", "Title", aliases=("exchange", "english title"), chinese=("中文标题",)
+    title = translated(
+        "title",
+        "Title",
+        aliases=("exchange", "english title"),
+        language_aliases={"zh-hans": ("中文标题",)},
     )
     kind = column("kind", "Kind", Choice(Exchange.Kind), aliases=("type", "类型"))
-    summary_en, summary_zh_hans, summary_nl, summary_fr = translated(
-        "summary", "Summary", multiline=True
-    )
-    description_en, description_zh_hans, description_nl, description_fr = translated(
-        "description", "Description", multiline=True
-    )
-    eligibility_en, eligibility_zh_hans, eligibility_nl, eligibility_fr = translated(
-        "eligibility", "Eligibility", multiline=True
-    )
-    how_to_apply_en, how_to_apply_zh_hans, how_to_apply_nl, how_to_apply_fr = (
-        translated("how_to_apply", "How to apply", multiline=True)
-    )
+    summary = translated("summary", "Summary", multiline=True)
+    description = translated("description", "Description", multiline=True)
+    eligibility = translated("eligibility", "Eligibility", multiline=True)
+    how_to_apply = translated("how_to_apply", "How to apply", multiline=True)
     contact_email = column(
         "contact_email", "Contact e-mail", aliases=("email", "e-mail", "contact")
     )
@@ -110,9 +107,7 @@ class ExchangeResource(ResolverMixin, RecordResource):
     country = column("country", "Country", Country(), aliases=("国家 地区",))
     places = column("places", "Places", Integer(), aliases=("places offered",))
     participants = column("participants", "Participants", Integer())
-    outcomes_en, outcomes_zh_hans, outcomes_nl, outcomes_fr = translated(
-        "outcomes", "Outcomes", multiline=True
-    )
+    outcomes = translated("outcomes", "Outcomes", multiline=True)
     cancelled = column("cancelled", "Cancelled", Boolean())
     published = column("published", "Published", Boolean())
     slug = column(
@@ -133,10 +128,10 @@ class ExchangeResource(ResolverMixin, RecordResource):
         )
 
     def dehydrate_host(self, exchange):
-        return exchange.host.name_en or exchange.host.name
+        return source_text(exchange.host, "name")
 
     def dehydrate_partners(self, exchange):
-        return "; ".join(p.name_en or p.name for p in exchange.partners.all())
+        return "; ".join(source_text(p, "name") for p in exchange.partners.all())
 
     def dehydrate_fields(self, exchange):
         return "; ".join(field.code for field in exchange.fields.all())
@@ -145,12 +140,16 @@ class ExchangeResource(ResolverMixin, RecordResource):
         agreement = exchange.agreement
         if agreement is None:
             return ""
-        return agreement.reference or agreement.title_en or agreement.title
+        return agreement.reference or source_text(agreement, "title")
 
     def match_rows(self, rows):
         slugs, keys = {}, {}
         for pk, slug, title, host, starts_on in Exchange.objects.values_list(
-            "pk", "slug", "title_en", "host_id", "starts_on"
+            "pk",
+            "slug",
+            languages.column("title", languages.SOURCE),
+            "host_id",
+            "starts_on",
         ).iterator(10_000):
             slugs[slug] = pk
             keys[(normalized(title or ""), host, starts_on)] = pk

@@ -21,9 +21,9 @@ from django_countries import countries
 from icalendar import Calendar, Event
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
+from ..models import Exchange
+from ..spreadsheets import FORMULA_START, defused
 from .filters import ExchangeFilter
-from .models import Exchange
-from .spreadsheets import FORMULA_START, defused
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +46,7 @@ class NewExchangesFeed(Feed):
         return reverse("exchange-list")
 
     def items(self):
-        return (
-            Exchange.objects.public()
-            .select_related("host")
-            .lean("host")
-            .order_by("-created", "-pk")[:FEED_ITEMS]
-        )
+        return Exchange.objects.listed().order_by("-created", "-pk")[:FEED_ITEMS]
 
     def item_title(self, item):
         return item.title
@@ -73,7 +68,7 @@ def filtered_exchanges(request):
     """The catalog's result for the request's filters, in the order its pages
     show it (read part by part through indexes: slicing the first rows does
     not sort the whole table)."""
-    queryset = Exchange.objects.public().select_related("host").lean("host")
+    queryset = Exchange.objects.listed()
     return ExchangeFilter(request.GET, queryset=queryset, request=request).pages()
 
 

@@ -3,12 +3,14 @@ reference or name, from maps loaded once per import (not a query per row)."""
 
 import re
 from collections import defaultdict
+from operator import attrgetter
 
 from django.db.models import F, Func
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from .. import languages
 from ..identifiers import normalize_erasmus_code
 from ..models import (
     Agreement,
@@ -50,19 +52,24 @@ class InstitutionDirectory:
         def key(column):
             return Func(F(column), function="cooperation_name_key")
 
+        source_name = languages.column("name", languages.SOURCE)
+        source_name_of = attrgetter(source_name)
+        identifiers_of = attrgetter(*IDENTIFIER_FIELDS)
+        # The names a cell may give (``by_any_name``): in every language
+        # (the source language's first), official name, acronym.
+        texts_of = attrgetter(*languages.columns("name"), "official_name", "acronym")
         # Without modeltranslation's rewriting: it would resolve fallbacks
         # for each row of a values list that names its columns already.
         rows = (
             Institution.objects.rewrite(False)
             .annotate(
-                name_key=key("name_en"),
+                name_key=key(source_name),
                 acronym_key=key("acronym"),
                 region_key=key("region"),
                 city_key=key("city"),
             )
             .values_list(
                 "pk",
-                "name_en",
                 "country",
                 "name_key",
                 "name_keys",
@@ -70,36 +77,26 @@ class InstitutionDirectory:
                 "region_key",
                 "city_key",
                 *IDENTIFIER_FIELDS,
-                "name_zh_hans",
-                "name_nl",
-                "name_fr",
+                *languages.columns("name"),
                 "official_name",
                 "acronym",
+                named=True,
             )
         )
-        for (
-            pk,
-            name,
-            country,
-            name_key,
-            name_keys,
-            acronym_key,
-            region_key,
-            city_key,
-            *identifiers_and_names,
-        ) in rows.iterator(10_000):
-            identifiers = identifiers_and_names[: len(IDENTIFIER_FIELDS)]
-            others = identifiers_and_names[len(IDENTIFIER_FIELDS) :]
-            self.names[pk] = name
-            for field, value in zip(IDENTIFIER_FIELDS, identifiers, strict=True):
+        for row in rows.iterator(10_000):
+            pk, country, name_key = row.pk, row.country, row.name_key
+            self.names[pk] = source_name_of(row)
+            for field, value in zip(
+                IDENTIFIER_FIELDS, identifiers_of(row), strict=True
+            ):
                 if value:
                     self.by_identifier[field][value] = pk
             if name_key:
                 self.by_name_country[(name_key, country)].append(pk)
             self.countries.add(country)
-            self.all_texts[pk] = (name, *others)
-            self.all_names[pk] = {*name_keys, acronym_key} - {"", None}
-            self.places[pk] = (region_key or "", city_key or "")
+            self.all_texts[pk] = texts_of(row)
+            self.all_names[pk] = {*row.name_keys, row.acronym_key} - {"", None}
+            self.places[pk] = (row.region_key or "", row.city_key or "")
 
     @cached_property
     def by_any_name(self) -> dict[str, set[int]]:
@@ -208,7 +205,7 @@ class ResolverMixin:
             self._agreements = {}
             self._agreement_titles = defaultdict(list)
             for pk, reference, title in Agreement.objects.values_list(
-                "pk", "reference", "title_en"
+                "pk", "reference", languages.column("title", languages.SOURCE)
             ):
                 if reference:
                     self._agreements[reference.casefold()] = pk

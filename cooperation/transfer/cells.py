@@ -11,12 +11,13 @@ from functools import cache
 
 import tablib
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_countries.data import COUNTRIES as ISO_COUNTRY_NAMES
+from import_export.declarative import DeclarativeMetaclass
 from import_export.fields import Field
 from import_export.formats import base_formats
 from import_export.widgets import Widget
@@ -26,12 +27,20 @@ from ..spreadsheets import FORMULA_START, defused
 
 LANGUAGES = languages.CODES
 # The name of each translated language in the files' headers ("Title
-# (Chinese)"): part of the file format, as exports write it.
+# (Chinese)"), by language code: part of the file format, as exports write
+# it, so data rather than the language's (translated) name.
 HEADER_NAMES = {"zh-hans": "Chinese", "nl": "Dutch", "fr": "French"}
-# Suffix of modeltranslation's columns, with the language's header name.
-TRANSLATIONS = tuple(
-    (languages.suffix(code), HEADER_NAMES[code]) for code in languages.TRANSLATED
-)
+# More words the import takes for a language in a header, besides its
+# header name and its short code ("title cn" for "Title (Chinese)").
+HEADER_WORDS = {"zh-hans": ("cn", "chinese simplified")}
+if set(HEADER_NAMES) != set(languages.TRANSLATED) or not set(HEADER_WORDS) <= set(
+    HEADER_NAMES
+):
+    raise ImproperlyConfigured(
+        "cooperation/transfer/cells.py: HEADER_NAMES names the files' header "
+        f"word of {sorted(HEADER_NAMES)}, but the translated languages of "
+        f"settings.LANGUAGES are {sorted(languages.TRANSLATED)}."
+    )
 # Excel's day 0 (its 1900 date system, with the leap-year bug accounted for).
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y%m%d")
@@ -444,7 +453,7 @@ class Country(Widget):
 #: What separates the addresses of a cell that gives several.
 ADDRESS_SEPARATORS = re.compile(r"[\s;,]+")
 #: The admin's rule for a web address without a scheme (https is assumed:
-#: ``formfield_overrides`` of cooperation/admin.py, Django 6's default).
+#: ``formfield_overrides`` of cooperation/staff/admin.py, Django 6's default).
 WEB_ADDRESS = forms.URLField(assume_scheme="https", required=False)
 
 
@@ -605,28 +614,113 @@ def column(
     return field
 
 
+def translated_header(header: str, code: str) -> str:
+    """The header of a translated field's column in language ``code``:
+    "Title" in the source language, else "Title (Chinese)"."""
+    if code == languages.SOURCE:
+        return header
+    return f"{header} ({HEADER_NAMES[code]})"
+
+
+class Translated:
+    """The columns of a translated field, one per language (``translated``),
+    by attribute: what a resource declares as the field
+    (``title = translated("title", ...)``) and ``ColumnsMetaclass`` declares
+    as its columns."""
+
+    def __init__(self, field: str, columns: dict[str, Field]):
+        self.field = field
+        self.columns = columns
+
+
 def translated(
-    attribute, header, *, multiline=False, aliases=(), chinese=()
-) -> tuple[Field, Field, Field, Field]:
-    """The four columns of a translated field: "Title" (``title_en``, also
-    under ``aliases``), "Title (Chinese)" (also "Chinese title", "title_zh",
-    "title cn" and the ``chinese`` aliases), "Title (Dutch)", "Title
-    (French)"."""
-    base = header.lower()
-    columns = [
-        column(f"{attribute}_en", header, Text(multiline=multiline), aliases=aliases)
-    ]
-    for suffix, language in TRANSLATIONS:
-        short = suffix.split("_")[0]
-        names = [f"{language} {base}", f"{base} {short}", f"{base} {language}"]
-        if short == "zh":
-            names += [f"{base} cn", f"{base} chinese simplified", *chinese]
-        columns.append(
-            column(
-                f"{attribute}_{suffix}",
-                f"{header} ({language.capitalize()})",
-                Text(multiline=multiline),
-                aliases=tuple(names),
-            )
+    field, header, *, multiline=False, aliases=(), language_aliases=None
+) -> Translated:
+    """The columns of translated field ``field``, one for each of the site's
+    languages (``languages.CODES``): "Title" (``title_en``, also under
+    ``aliases``), "Title (Chinese)" (``title_zh_hans``, also "Chinese title",
+    "title zh", "title chinese", the language's ``HEADER_WORDS`` — "title
+    cn" — and its ``language_aliases``), "Title (Dutch)", "Title (French)".
+    ``language_aliases``: more headers of a translated language's column,
+    by language code."""
+    language_aliases = language_aliases or {}
+    if unknown := set(language_aliases) - set(languages.TRANSLATED):
+        raise ImproperlyConfigured(
+            f"translated({field!r}): {sorted(unknown)} are not translated "
+            f"languages of the site ({', '.join(languages.TRANSLATED)})."
         )
-    return tuple(columns)
+    base = header.lower()
+    columns = {}
+    for code in languages.CODES:
+        if code == languages.SOURCE:
+            names = tuple(aliases)
+        else:
+            language = HEADER_NAMES[code]
+            short = languages.suffix(code).split("_")[0]
+            names = (
+                f"{language} {base}",
+                f"{base} {short}",
+                f"{base} {language}",
+                *(f"{base} {word}" for word in HEADER_WORDS.get(code, ())),
+                *language_aliases.get(code, ()),
+            )
+        attribute = languages.column(field, code)
+        columns[attribute] = column(
+            attribute,
+            translated_header(header, code),
+            Text(multiline=multiline),
+            aliases=names,
+        )
+        # What the column holds, for the resources (``field_name``...).
+        columns[attribute].translates = field
+        columns[attribute].language = code
+    return Translated(field, columns)
+
+
+def source_text(instance, field: str) -> str:
+    """``instance``'s translated ``field`` in the source language (as the
+    files' "Name" or "Title" column has it), else as modeltranslation
+    resolves it."""
+    return getattr(instance, languages.column(field, languages.SOURCE)) or getattr(
+        instance, field
+    )
+
+
+def translated_headers(header: str) -> tuple[str, ...]:
+    """The headers of a translated field's columns, in every language:
+    "Name", "Name (Chinese)", "Name (Dutch)", "Name (French)"."""
+    return tuple(translated_header(header, code) for code in languages.CODES)
+
+
+def field_name(field: Field) -> str:
+    """The name a column goes by as a model field: its attribute, but the
+    translated field for the source language's column of one (``name`` for
+    ``name_en``: the field as the admin's forms and messages name it)."""
+    if getattr(field, "language", None) == languages.SOURCE:
+        return field.translates
+    return field.attribute or ""
+
+
+class ColumnsMetaclass(DeclarativeMetaclass):
+    """import-export's resource metaclass, with each ``translated``
+    declaration replaced, in its place, by its columns (``title`` by
+    ``title_en``, ``title_zh_hans``...) before import-export collects the
+    declared fields: the order of the declarations is that of the columns
+    in the files."""
+
+    def __new__(cls, name, bases, attrs):
+        declared = {}
+        for key, value in attrs.items():
+            if not isinstance(value, Translated):
+                declared[key] = value
+                continue
+            if key != value.field:
+                raise TypeError(
+                    f"{name}.{key} declares the columns of {value.field!r}: "
+                    f"name it {value.field}."
+                )
+            for attribute, column_field in value.columns.items():
+                if attribute in attrs:
+                    raise TypeError(f"{name}.{attribute} is declared twice.")
+                declared[attribute] = column_field
+        return super().__new__(cls, name, bases, declared)

@@ -15,8 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions
-from .models.agreement import academic_year, academic_year_label
+from .. import permissions
+from ..models.agreement import academic_year, academic_year_label
 from .two_factor import TwoFactorAdminSite
 
 DASHBOARD_ROWS = 8

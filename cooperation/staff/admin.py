@@ -33,9 +33,9 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import embed, languages, permissions, services
-from . import search as full_text
-from .models import (
+from .. import languages, permissions, services
+from .. import search as full_text
+from ..models import (
     Agreement,
     AgreementDocument,
     AgreementExchangeKind,
@@ -46,10 +46,11 @@ from .models import (
     Interest,
     User,
 )
-from .models.agreement import academic_year
-from .models.institution import IDENTIFIER_FIELDS, NAME_COLUMNS
-from .paginators import EstimatedCountPaginator
-from .resources import (
+from ..models.agreement import academic_year
+from ..models.institution import IDENTIFIER_FIELDS, NAME_COLUMNS
+from ..paginators import EstimatedCountPaginator
+from ..public import embed
+from ..transfer import (
     AgreementResource,
     ExchangeResource,
     InstitutionResource,
@@ -1446,7 +1447,12 @@ class InterestAdmin(RecordExportMixin, ScopedAdminMixin, HistoryAdmin):
         ("created", admin.DateFieldListFilter),
         "exchange__kind",
     )
-    search_fields = ("name", "email", "organisation", "exchange__title_en")
+    search_fields = (
+        "name",
+        "email",
+        "organisation",
+        f"exchange__{languages.column('title', languages.SOURCE)}",
+    )
     ordering = ("-created",)
     date_hierarchy = "created"
     list_select_related = ("exchange",)

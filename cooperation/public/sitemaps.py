@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
-from .caching import cached_public
-from .models import Agreement, Exchange, Institution
+from ..caching import cached_public
+from ..models import Agreement, Exchange, Institution
 
 #: The sitemap protocol's limit of <url> entries in one sitemap file.
 PROTOCOL_MAX_URLS = 50_000

@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import languages
 from ..models import Institution
 from ..models.institution import (
     IDENTIFIER_FIELDS,
@@ -32,6 +33,7 @@ from .cells import (
     parse_country,
     split_list,
     translated,
+    translated_headers,
 )
 from .directory import InstitutionDirectory, admin_link
 
@@ -75,7 +77,7 @@ class InstitutionResource(RecordResource):
     required_headers = ("Name", "Country", "Kind")
     default_headers = {"country": "Country", "kind": "Kind"}
 
-    name_en, name_zh_hans, name_nl, name_fr = translated(
+    name = translated(
         "name",
         "Name",
         aliases=(
@@ -86,7 +88,7 @@ class InstitutionResource(RecordResource):
             "organisation name",
             "organization name",
         ),
-        chinese=("中文名称",),
+        language_aliases={"zh-hans": ("中文名称",)},
     )
     official_name = column(
         "official_name",
@@ -170,7 +172,7 @@ class InstitutionResource(RecordResource):
     year_founded = column(
         "year_founded", "Year founded", Integer(), aliases=("founded", "建校年份")
     )
-    description_en, description_zh_hans, description_nl, description_fr = translated(
+    description = translated(
         "description", "Description", multiline=True, aliases=("简介",)
     )
     published = column("published", "Published", Boolean())
@@ -299,13 +301,7 @@ class InstitutionResource(RecordResource):
 
     #: The columns whose names say which institution a row is (with
     #: "Aliases"; not the acronym: different institutions share acronyms).
-    NAME_HEADERS = (
-        "Name",
-        "Name (Chinese)",
-        "Name (Dutch)",
-        "Name (French)",
-        "Official name",
-    )
+    NAME_HEADERS = (*translated_headers("Name"), "Official name")
 
     PLACE_HEADERS = ("Region", "City")
 
@@ -421,7 +417,9 @@ class InstitutionResource(RecordResource):
             return
         records = Institution.objects.filter(
             pk__in={pk for similar in found.values() for pk in similar}
-        ).values_list("pk", "name_en", "city", "country")
+        ).values_list(
+            "pk", languages.column("name", languages.SOURCE), "city", "country"
+        )
         labels = {
             pk: ", ".join(part for part in (name, city, country) if part)
             for pk, name, city, country in records
@@ -447,7 +445,11 @@ class InstitutionResource(RecordResource):
                         self.add_alias(instance, name)
             return
         legal_name = cell_text(row.get("Name"))
-        current = instance.name_en if instance._import_before is not None else ""
+        current = (
+            getattr(instance, languages.column("name", languages.SOURCE))
+            if instance._import_before is not None
+            else ""
+        )
         if not (current and legal_name != current and in_capitals(legal_name)):
             return super().import_instance(instance, row, **kwargs)
         # A legal name in capitals (the Commission's list writes them so)
@@ -475,10 +477,7 @@ class InstitutionResource(RecordResource):
         """Whether ``name`` is one of ``instance``'s names, official name or
         aliases (case and accents aside)."""
         names = [
-            instance.name_en,
-            instance.name_zh_hans,
-            instance.name_nl,
-            instance.name_fr,
+            *(getattr(instance, column) for column in languages.columns("name")),
             instance.official_name,
             *(instance.aliases or "").splitlines(),
         ]

@@ -36,6 +36,14 @@ What every import accepts:
 * Any error in any row (shown by row and column) means nothing is saved.
 
 Imported records are never sample data; "Published" defaults to no.
+
+The modules: ``institutions``, ``agreements``, ``exchanges`` and
+``interests`` (one resource per record type, on ``base``); ``cells``
+(reading a cell, the file formats), ``directory`` (finding records by
+identifier or name), ``writing`` (saving in bulk with history), ``report``
+(what an import says when it refuses a file) and ``admin`` (the admin's
+import and export screens, mixed into the ModelAdmins of ``staff/``). It
+imports the core only, never ``public/`` or ``staff/``.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS

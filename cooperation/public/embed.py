@@ -18,11 +18,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from . import views
-from .caching import public_page
+from ..caching import public_page
+from ..models import Exchange, Institution
+from ..paginators import CATALOG_EXACT_COUNT_LIMIT, capped_count, round_estimate
 from .filters import ExchangeFilter
-from .models import Institution
-from .paginators import CATALOG_EXACT_COUNT_LIMIT, capped_count, round_estimate
 
 # The embed shows at most this many exchanges (upcoming first), then a link
 # to the whole list in the catalog.
@@ -60,9 +59,7 @@ def _exchanges(request):
     query = request.GET.copy()
     query.pop("lang", None)
     with translation.override(language):
-        filterset = ExchangeFilter(
-            query, queryset=views.ExchangeListView.queryset.all()
-        )
+        filterset = ExchangeFilter(query, queryset=Exchange.objects.listed())
         errors = []
         if not filterset.is_valid():
             # Each names the filter, the value given and (Django's message)

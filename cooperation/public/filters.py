@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_filters.widgets import BaseCSVWidget
 
-from . import search as full_text
-from .caching import cached_public
-from .models import Agreement, Exchange, FieldOfEducation, Institution
-from .paginators import OrderedParts
+from .. import search as full_text
+from ..caching import cached_public
+from ..models import Agreement, Exchange, FieldOfEducation, Institution
+from ..paginators import OrderedParts
 
 ANY = _("Any")
 # A search ranks at most this many of its matches (the latest), so that a

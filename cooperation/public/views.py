@@ -5,6 +5,7 @@ import hashlib
 import json
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import CharField, Count, Prefetch, Value
 from django.db.models.functions import Coalesce, ExtractYear, NullIf, Substr
@@ -26,12 +27,10 @@ from django_countries import countries
 from django_filters.views import FilterView
 from modeltranslation.utils import build_localized_fieldname
 
-from . import embed, health, permissions, services
-from .caching import cached_public
-from .filters import AgreementFilter, ExchangeFilter, InstitutionFilter
-from .forms import InterestForm
-from .logs import DATABASE_UNAVAILABLE
-from .models import (
+from .. import health, languages, permissions, services
+from ..caching import cached_public
+from ..logs import DATABASE_UNAVAILABLE
+from ..models import (
     Agreement,
     AgreementDocument,
     AgreementParty,
@@ -39,9 +38,12 @@ from .models import (
     FieldOfEducation,
     Institution,
 )
-from .paginators import CatalogPaginator
-from .security import client_address
-from .storage import stored_file_response
+from ..paginators import CatalogPaginator
+from ..security import client_address
+from ..storage import stored_file_response
+from . import embed
+from .filters import AgreementFilter, ExchangeFilter, InstitutionFilter
+from .forms import InterestForm
 from .structured_data import exchange_jsonld, institution_jsonld
 
 HOME_ROWS = 6
@@ -91,11 +93,9 @@ class HomeView(TemplateView):
             .lean()
             .prefetch_related(public_parties())
             .order_by("-signed_on", "-pk")[:HOME_ROWS],
-            exchanges=Exchange.objects.public()
+            exchanges=Exchange.objects.listed()
             .upcoming(today)
             .with_state(today)
-            .select_related("host")
-            .lean("host")
             .order_by("starts_on", "pk")[:HOME_ROWS],
             **kwargs,
         )
@@ -126,7 +126,7 @@ class CatalogView(FilterView):
 
 class ExchangeListView(CatalogView):
     filterset_class = ExchangeFilter
-    queryset = Exchange.objects.public().select_related("host").lean("host")
+    queryset = Exchange.objects.listed()
     template_name = "cooperation/exchange_list.html"
 
 
@@ -251,9 +251,7 @@ class InstitutionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         institution = self.object
-        exchanges = (
-            Exchange.objects.public().with_state().select_related("host").lean("host")
-        )
+        exchanges = Exchange.objects.listed().with_state()
         hosted, more_hosted = latest(
             exchanges.filter(host=institution).order_by("-starts_on", "-pk")
         )
@@ -300,11 +298,9 @@ class AgreementDetailView(DetailView):
         public = Agreement.objects.public()
         earlier = public.filter(pk__in=[a.pk for a in agreement.lineage_chain])
         exchanges, more = latest(
-            Exchange.objects.public()
+            Exchange.objects.listed()
             .with_state()
             .filter(agreement=agreement)
-            .select_related("host")
-            .lean("host")
             .order_by("-starts_on", "-pk")
         )
         context.update(
@@ -364,7 +360,7 @@ def institution_map_features() -> list[dict]:
     # 100,000 rows; the database falls back to English just as well.
     name = Coalesce(
         NullIf(build_localized_fieldname("name", get_language()), Value("")),
-        NullIf("name_en", Value("")),
+        NullIf(languages.column("name", languages.SOURCE), Value("")),
         "name",
         output_field=CharField(),
     )
@@ -581,3 +577,16 @@ def document_download(request, pk: int):
         )
     except FileNotFoundError as error:
         raise Http404("This document's file is missing from the storage.") from error
+
+
+class OpenDataView(TemplateView):
+    """The "Open data" page: the API, the feeds, the CSV and the licence."""
+
+    template_name = "cooperation/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            licence_name=settings.DATA_LICENCE_NAME,
+            licence_url=settings.DATA_LICENCE_URL,
+            **kwargs,
+        )

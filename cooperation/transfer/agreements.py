@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import languages
 from ..models import (
     Agreement,
     AgreementParty,
@@ -26,6 +27,7 @@ from .cells import (
     cell_text,
     column,
     normalized,
+    source_text,
     translated,
 )
 from .directory import ResolverMixin
@@ -48,16 +50,17 @@ class AgreementResource(ResolverMixin, RecordResource):
     required_headers = ("Title", "Kind")
     default_headers = {"kind": "Kind"}
 
-    title_en, title_zh_hans, title_nl, title_fr = translated(
-        "title", "Title", aliases=("agreement", "english title"), chinese=("中文标题",)
+    title = translated(
+        "title",
+        "Title",
+        aliases=("agreement", "english title"),
+        language_aliases={"zh-hans": ("中文标题",)},
     )
     reference = column(
         "reference", "Reference", aliases=("reference number", "ref", "编号")
     )
     kind = column("kind", "Kind", Choice(Agreement.Kind), aliases=("type", "类型"))
-    summary_en, summary_zh_hans, summary_nl, summary_fr = translated(
-        "summary", "Summary", multiline=True
-    )
+    summary = translated("summary", "Summary", multiline=True)
     internal_notes = column(
         "internal_notes", "Internal notes", Text(multiline=True), aliases=("notes",)
     )
@@ -181,7 +184,7 @@ class AgreementResource(ResolverMixin, RecordResource):
 
     def _party_names(self, agreement, *, witness: bool) -> str:
         return "; ".join(
-            party.institution.name_en or party.institution.name
+            source_text(party.institution, "name")
             for party in agreement.parties.all()
             if (party.role == AgreementParty.Role.WITNESS) == witness
         )
@@ -193,12 +196,12 @@ class AgreementResource(ResolverMixin, RecordResource):
         predecessor = agreement.predecessor
         if predecessor is None:
             return ""
-        return predecessor.reference or predecessor.title_en or predecessor.title
+        return predecessor.reference or source_text(predecessor, "title")
 
     def match_rows(self, rows):
         references, titles = {}, defaultdict(list)
         for pk, reference, title in Agreement.objects.values_list(
-            "pk", "reference", "title_en"
+            "pk", "reference", languages.column("title", languages.SOURCE)
         ):
             if reference:
                 references[reference] = pk

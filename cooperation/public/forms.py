@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Interest
+from ..models import Interest
 
 
 class InterestForm(forms.ModelForm):

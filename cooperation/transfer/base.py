@@ -20,12 +20,14 @@ from import_export import resources, results
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
+from .. import languages
 from ..models.base import derived_by_database
 from ..models.import_mapping import ImportMapping
 from .cells import (
     LANGUAGES,
-    TRANSLATIONS,
+    ColumnsMetaclass,
     cell_text,
+    field_name,
     header_key,
     is_blank,
 )
@@ -221,7 +223,7 @@ class NoLoader(BaseInstanceLoader):
 # The resources ------------------------------------------------------------------
 
 
-class RecordResource(resources.Resource):
+class RecordResource(resources.Resource, metaclass=ColumnsMetaclass):
     """What the record resources share: headers, natural keys, validation
     without a query per row, bulk saving with history, relations.
 
@@ -231,7 +233,11 @@ class RecordResource(resources.Resource):
     ``preview`` (the admin's first step) writes nothing. Otherwise (the
     admin, for agreements and exchanges) rows are saved one by one with
     ``save()``, the history then recorded by simple-history as for any edit,
-    with the signed-in user."""
+    with the signed-in user.
+
+    A translated field is declared once, ``title = translated("title",
+    "Title")``, and has a column for each of the site's languages
+    (``cells.ColumnsMetaclass``)."""
 
     #: Headers that must be present (or given a default).
     required_headers: tuple[str, ...] = ()
@@ -376,15 +382,14 @@ class RecordResource(resources.Resource):
                 names = [field.column_name, field.attribute or "", *field.aliases]
                 model_field = None
                 if field.attribute:
-                    for name in (field.attribute.removesuffix("_en"), field.attribute):
-                        try:
-                            model_field = model._meta.get_field(name)
-                            break
-                        except FieldDoesNotExist:
-                            continue
-                translated = any(
-                    field.attribute and field.attribute.endswith(f"_{suffix}")
-                    for suffix, _language in TRANSLATIONS
+                    try:
+                        model_field = model._meta.get_field(field_name(field))
+                    except FieldDoesNotExist:
+                        pass
+                # The field's own name heads its source language's column
+                # only ("Title", not "Title (Chinese)").
+                translated = getattr(field, "language", languages.SOURCE) != (
+                    languages.SOURCE
                 )
                 verbose_name = getattr(model_field, "verbose_name", None)
                 if verbose_name and not translated:
@@ -437,15 +442,12 @@ class RecordResource(resources.Resource):
         """The registry columns a file's column may give, as (export header,
         label in the active language): the mapping step's choices."""
         model = cls._meta.model
-        languages = {
-            f"_{suffix}": suffix.replace("_", "-") for suffix, _name in TRANSLATIONS
-        }
         choices = []
         for field in cls.fields.values():
             label = field.column_name
-            attribute = field.attribute or ""
-            language = next((s for s in languages if attribute.endswith(s)), None)
-            name = attribute.removesuffix(language or "_en")
+            language = getattr(field, "language", languages.SOURCE)
+            # A translation's column is labelled by the translated field.
+            name = getattr(field, "translates", field.attribute or "")
             try:
                 verbose_name = getattr(
                     model._meta.get_field(name), "verbose_name", None
@@ -454,8 +456,8 @@ class RecordResource(resources.Resource):
                 verbose_name = None
             if verbose_name:
                 label = capfirst(verbose_name)
-                if language:
-                    language_name = get_language_info(languages[language])
+                if language != languages.SOURCE:
+                    language_name = get_language_info(language)
                     label = f"{label} ({language_name['name_translated']})"
             choices.append((field.column_name, label))
         return choices
@@ -471,7 +473,7 @@ class RecordResource(resources.Resource):
             return ""
         for field in cls.fields.values():
             attribute = field.attribute or ""
-            names = (field.column_name, attribute, attribute.removesuffix("_en"))
+            names = (field.column_name, attribute, field_name(field))
             if key in {header_key(name) for name in names if name}:
                 return field.column_name
         raise MappingError(
@@ -483,7 +485,7 @@ class RecordResource(resources.Resource):
                 "field": name,
                 "records": cls._meta.model._meta.verbose_name_plural,
                 "fields": ", ".join(
-                    f"{field.column_name} ({field.attribute.removesuffix('_en')})"
+                    f"{field.column_name} ({field_name(field)})"
                     for field in cls.fields.values()
                     if field.attribute
                 ),
@@ -1038,7 +1040,7 @@ class RecordResource(resources.Resource):
 
         def add(key, messages):
             header = attribute_headers.get(key) or attribute_headers.get(
-                f"{key}_en", key
+                languages.column(key, languages.SOURCE), key
             )
             if header == NON_FIELD_ERRORS:
                 label = NON_FIELD_ERRORS
@@ -1086,11 +1088,11 @@ class RecordResource(resources.Resource):
         """Model fields that no column of the file sets (after
         ``before_import``)."""
         given = set()
-        for header, _field, model_field in self.model_columns:
+        for header, field, model_field in self.model_columns:
             if header in self.headers:
                 given.add(model_field.name)
                 # name_en is also the translated field "name".
-                given.add(model_field.name.removesuffix("_en"))
+                given.add(field_name(field))
         return [
             field.name
             for field in self._meta.model._meta.concrete_fields
