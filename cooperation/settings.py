@@ -255,13 +255,14 @@ STORAGES: dict[str, dict[str, Any]] = {
 }
 
 # One cache shared by every worker when REDIS_URL is set (Django's own Redis
-# backend); otherwise each process keeps its own in memory, which is right for
-# one process and merely less effective for several. Keys start with the
-# database's name, so sites on different databases can share one Redis.
+# backend, keeping its Redis clients: cooperation/caching.py); otherwise each
+# process keeps its own in memory, which is right for one process and merely
+# less effective for several. Keys start with the database's name, so sites
+# on different databases can share one Redis.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cooperation.caching.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": DATABASES["default"]["NAME"],
     }

@@ -33,6 +33,7 @@ from tests.factories import (
     make_exchange,
     make_institution,
 )
+from tests.test_caching_redis import redis_cache, redis_server  # noqa: F401
 from tests.test_settings import load_settings
 
 pytestmark = pytest.mark.django_db
@@ -734,7 +735,19 @@ def test_unknown_records_are_json_404s(client, world, name, key, value):
 # Throttling, conditional answers, CORS ------------------------------------------
 
 
-def test_requests_above_the_rate_get_429_with_retry_after(client, world, settings):
+@pytest.fixture(params=["locmem", "redis"])
+def either_cache(request):
+    """The test runs twice: with the cache in memory (no REDIS_URL), and with
+    the Redis backend settings.py chooses when REDIS_URL is set, which counts
+    and reads in one command (tests/test_caching_redis.py)."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
+    return request.param
+
+
+def test_requests_above_the_rate_get_429_with_retry_after(
+    client, world, settings, either_cache
+):
     settings.API_RATE = "3/minute"
     address = url("api-field-list")
     for _ in range(3):
@@ -750,7 +763,7 @@ def test_requests_above_the_rate_get_429_with_retry_after(client, world, setting
 
 
 def test_the_limit_holds_until_its_window_ends_and_retry_after_says_when(
-    client, world, settings, time_machine
+    client, world, settings, time_machine, either_cache
 ):
     settings.API_RATE = "2/minute"
     minute = datetime.datetime(2027, 6, 16, 10, 0, tzinfo=datetime.UTC)
@@ -774,12 +787,18 @@ def test_the_limit_holds_until_its_window_ends_and_retry_after_says_when(
 
 
 def test_a_kept_answer_costs_two_cache_operations(client, world, settings):
+    """Two without Redis; one with it (the next test), where the backend
+    counts and reads at once."""
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
     settings.API_RATE = "600/hour"
     address = url("api-exchange-detail", slug=world["exchange"].slug)
     first = get(client, address)
     calls, depth = [], [0]
-    for name in ("get", "get_many", "set", "add", "incr"):
+    names = ["get", "get_many", "set", "add", "incr"]
+    combined = hasattr(cache, "count_and_get_many")  # with REDIS_URL
+    if combined:
+        names.append("count_and_get_many")
+    for name in names:
         original = getattr(cache, name)
 
         def counted(*args, _name=name, _original=original, **kwargs):
@@ -796,13 +815,44 @@ def test_a_kept_answer_costs_two_cache_operations(client, world, settings):
     try:
         again = get(client, address)
     finally:
-        for name in ("get", "get_many", "set", "add", "incr"):
+        for name in names:
             delattr(cache, name)
     # The throttle's count, then the data's version with the kept answer.
-    assert calls == ["incr", "get_many"]
+    assert calls == (["count_and_get_many"] if combined else ["incr", "get_many"])
     assert again.content == first.content
     assert again["ETag"] == first["ETag"]
     assert again["Last-Modified"] == first["Last-Modified"]
+
+
+def test_a_kept_answer_costs_one_redis_command(client, world, settings, request):
+    """With Redis (REDIS_URL), the throttle's count, the data's version and
+    the kept answer are one round trip: one EVALSHA
+    (caching.count_and_get_many)."""
+    backend = request.getfixturevalue("redis_cache")
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    settings.API_RATE = "600/hour"
+    address = url("api-exchange-detail", slug=world["exchange"].slug)
+    first = get(client, address)
+    redis_client = backend._cache.get_client(write=True)
+    commands = []
+    original = redis_client.execute_command
+
+    def recorded(*args, **options):
+        commands.append(args[0])
+        return original(*args, **options)
+
+    redis_client.execute_command = recorded
+    try:
+        again = get(client, address)
+        revalidated = client.get(address, HTTP_IF_NONE_MATCH=first["ETag"])
+    finally:
+        del redis_client.execute_command
+    assert commands == ["EVALSHA", "EVALSHA"]
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Last-Modified"] == first["Last-Modified"]
+    assert revalidated.status_code == 304
+    assert revalidated["ETag"] == first["ETag"]
 
 
 def test_throttle_counts_the_client_behind_a_trusted_proxy(client, world, settings):
@@ -851,7 +901,7 @@ def test_rate_off_means_no_limit(client, world, settings):
         ("api-field-detail", {"code": "0215"}),
     ],
 )
-def test_304_while_the_etag_is_current(client, world, name, kwargs):
+def test_304_while_the_etag_is_current(client, world, name, kwargs, either_cache):
     kwargs = {
         key: world[value].slug if key == "slug" else value
         for key, value in kwargs.items()

@@ -90,7 +90,7 @@ def test_compose_app_environment_is_a_valid_production_configuration(compose):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:3] == [
         "cooperation.s3storage.S3MediaStorage cooperation.s3storage.S3DocumentStorage",
-        "django.core.cache.backends.redis.RedisCache redis://redis:6379/0",
+        "cooperation.caching.RedisCache redis://redis:6379/0",
         "postgres ['registry.example.org'] [IPv4Network('172.30.0.10/32')]",
     ]
 

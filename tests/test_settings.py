@@ -100,7 +100,8 @@ def test_redis_is_the_cache_when_redis_url_is_set():
     )
     assert cache == str(
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, keeping its Redis clients (cooperation/caching.py).
+            "BACKEND": "cooperation.caching.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/2",
             "KEY_PREFIX": "registry",
         }

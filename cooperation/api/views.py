@@ -39,7 +39,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from ..caching import PUBLIC_TIMEOUT, public_version_with
+from ..caching import PUBLIC_TIMEOUT, public_version_with, with_version
 from ..models import (
     Agreement,
     AgreementDocument,
@@ -144,21 +144,44 @@ class Validators:
     kept: tuple[bytes, str] | None  # its content and Content-Type, if kept
 
 
-def validators(request) -> Validators:
+@dataclass
+class Place:
+    """Where the answer to a request is kept (``answer_key``), from what its
+    ETag is made (with the version), and which keys to read for it."""
+
+    window: float
+    today: datetime.date
+    address: str
+    key: str
+
+    @classmethod
+    def of(cls, request) -> "Place":
+        now = time.time()
+        window = now - now % PUBLIC_TIMEOUT
+        today = timezone.localdate()
+        address = request.build_absolute_uri()
+        return cls(window, today, address, answer_key(window, today, address))
+
+    def keys(self) -> list[str]:
+        """The kept answer's key, if answers are kept."""
+        return [self.key] if settings.PUBLIC_PAGE_CACHE_SECONDS > 0 else []
+
+
+def validators(
+    request, place: Place | None = None, read: dict | None = None
+) -> Validators:
     """The ETag and the Last-Modified time of the answer to ``request``, from
     the public data's version, and the answer's rendered bytes when they are
     kept in the cache for this version: the version and the kept answer are
-    read in one cache operation, and nothing else is needed then (no query).
-    Both validators also move every PUBLIC_TIMEOUT seconds and every day:
-    states follow the calendar, and writes that bypass the ORM do not move
-    the version (caching.py)."""
-    now = time.time()
-    window = now - now % PUBLIC_TIMEOUT
-    today = timezone.localdate()
-    address = request.build_absolute_uri()
-    key = answer_key(window, today, address)
-    keeping = settings.PUBLIC_PAGE_CACHE_SECONDS > 0
-    version, found = public_version_with([key] if keeping else [])
+    read in one cache operation (or were, with the throttle's count: ``read``,
+    of ``with_version(place.keys())``), and nothing else is needed then (no
+    query). Both validators also move every PUBLIC_TIMEOUT seconds and every
+    day: states follow the calendar, and writes that bypass the ORM do not
+    move the version (caching.py)."""
+    if place is None:
+        place = Place.of(request)
+    window, today, address, key = place.window, place.today, place.address, place.key
+    version, found = public_version_with(place.keys(), read)
     kept = found.get(key)
     if kept is not None and kept[0] == version:
         _, etag, last_modified, content, content_type = kept
@@ -169,6 +192,7 @@ def validators(request) -> Validators:
     seen_key = f"api:version-seen:{version}"
     seen = cache.get(seen_key)
     if seen is None:
+        now = time.time()
         cache.add(seen_key, now, 24 * 60 * 60)
         seen = cache.get(seen_key) or now
     midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
@@ -181,9 +205,22 @@ class PublicApiView(PublicApiMixin, GenericAPIView):
     answer, from the cache when someone asked for it since the data changed."""
 
     renderer_classes = [JSONRenderer]
+    #: Set by ``keys_read_with_throttle``, then by the throttle: where the
+    #: answer is kept, and what the throttle read for it with its count.
+    place: Place | None = None
+    read_with_throttle: dict | None = None
+
+    def keys_read_with_throttle(self, request) -> list[str]:
+        """What the throttle is to read from the cache with its count (in one
+        operation: ``caching.count_and_get_many``), for ``get``: the public
+        data's version and the kept answer, for GET and HEAD."""
+        if request.method not in ("GET", "HEAD"):
+            return []
+        self.place = Place.of(request)
+        return with_version(self.place.keys())
 
     def get(self, request, *args, **kwargs):
-        found = validators(request)
+        found = validators(request, self.place, self.read_with_throttle)
         response = get_conditional_response(
             request, etag=found.etag, last_modified=int(found.last_modified)
         )
@@ -192,8 +229,9 @@ class PublicApiView(PublicApiMixin, GenericAPIView):
         if response.status_code in (200, 304):
             response["ETag"] = found.etag
             response["Last-Modified"] = http_date(found.last_modified)
-            # Caches may keep it, and ask each time whether it is current.
-            patch_cache_control(response, public=True, no_cache=True)
+            # Caches may keep it, and ask each time whether it is current
+            # (set whole: neither the answer nor the 304 has one).
+            response["Cache-Control"] = "public, no-cache"
         return response
 
     def cached_answer(self, found: Validators, request, *args, **kwargs):

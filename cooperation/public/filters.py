@@ -347,7 +347,10 @@ class ExchangeFilter(SearchFilterSet):
     def annotate(self, queryset):
         return queryset.with_state().annotate(
             finished=Case(
-                When(state__in=["completed", "cancelled"], then=Value(1)),
+                When(
+                    state__in=[Exchange.State.COMPLETED, Exchange.State.CANCELLED],
+                    then=Value(1),
+                ),
                 default=Value(0),
                 output_field=IntegerField(),
             )
